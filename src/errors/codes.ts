@@ -1,0 +1,38 @@
+/**
+ * The registry of every stable error code Weir raises. `docs/errors.md` is checked against this list by a
+ * test, so adding a code here means documenting it there.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODES } from "weir";
+ * console.log(ERROR_CODES.WEIR_UNKNOWN_COLUMN); // "A column name does not exist in the input."
+ * ```
+ */
+export const ERROR_CODES = {
+  WEIR_UNKNOWN_COLUMN: "A column name does not exist in the input.",
+  WEIR_AMBIGUOUS_COLUMN: "A column name matches more than one input column (typically after a join).",
+  WEIR_TYPE_MISMATCH: "An expression combines values of incompatible types, or a cast failed.",
+  WEIR_INVALID_ARGUMENT: "An API was called with an argument it cannot accept.",
+  WEIR_UNSUPPORTED_OPTION: "A reader/writer option or value is not supported.",
+  WEIR_UNSUPPORTED_OPERATION: "The operation is not supported in this context.",
+  WEIR_PATH_NOT_FOUND: "An input path, glob or directory matched no file.",
+  WEIR_PATH_EXISTS: "The output path already exists and the save mode is \"error\".",
+  WEIR_MALFORMED_RECORD: "An input record could not be parsed (FAILFAST mode).",
+  WEIR_SCHEMA_PARSE: "A schema DDL string could not be parsed.",
+  WEIR_SQL_ERROR: "DuckDB rejected a SQL statement (syntax or binder error).",
+  WEIR_EXECUTION_FAILED: "A query failed while running.",
+  WEIR_UNKNOWN_TABLE: "A table or view name is not registered.",
+  WEIR_INVALID_NAME: "A table, view or path name is not valid or escapes the warehouse.",
+  WEIR_SESSION_CLOSED: "The session was closed; no more work can run on it.",
+  WEIR_WRITE_FAILED: "Writing output failed; the destination was left as it was.",
+  WEIR_INTERNAL: "A broken invariant: this is a bug in Weir.",
+  WEIR_DELTA_UNSUPPORTED_FEATURE: "A Delta table needs a reader/writer feature Weir does not implement.",
+  WEIR_DELTA_NOT_A_TABLE: "The path holds no Delta table (no _delta_log/).",
+  WEIR_DELTA_CORRUPT_LOG: "A Delta log file is missing, non-contiguous, truncated or unparsable.",
+  WEIR_DELTA_VERSION_NOT_FOUND: "The requested Delta version or timestamp does not exist in the log.",
+  WEIR_DELTA_MISSING_FILE: "A data file referenced by the Delta log is missing (e.g. vacuumed).",
+  WEIR_CLI_USAGE: "The command line could not be understood.",
+} as const;
+
+/** A stable Weir error code, e.g. `"WEIR_UNKNOWN_COLUMN"`. @example `const c: ErrorCode = "WEIR_SQL_ERROR";` */
+export type ErrorCode = keyof typeof ERROR_CODES;

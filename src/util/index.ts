@@ -1,0 +1,5 @@
+/**
+ * util — small dependency-free helpers shared by every layer (name matching, SQL quoting).
+ */
+export { editDistance, didYouMean } from "./names.js";
+export { quoteIdent, quoteString } from "./sql.js";

@@ -1,0 +1,36 @@
+/**
+ * Edit distance between two strings (Levenshtein), case-insensitive.
+ * @example `editDistance("ammount", "amount") // 1`
+ */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/**
+ * The closest candidate to `name`, if it is close enough to be a plausible typo.
+ * @example `didYouMean("ammount", ["order_id", "amount"]) // "amount"`
+ */
+export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
