@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   WEIR_UNSUPPORTED_OPTION: "A reader/writer option or value is not supported.",
   WEIR_UNSUPPORTED_OPERATION: "The operation is not supported in this context.",
   WEIR_PATH_NOT_FOUND: "An input path, glob or directory matched no file.",
+  WEIR_PARTITION_DISCOVERY: "Hive partition directories (k=v) are malformed or differ between input files.",
   WEIR_PATH_EXISTS: "The output path already exists and the save mode is \"error\".",
   WEIR_MALFORMED_RECORD: "An input record could not be parsed (FAILFAST mode).",
   WEIR_SCHEMA_PARSE: "A schema DDL string could not be parsed.",
@@ -31,6 +32,7 @@ export const ERROR_CODES = {
   WEIR_DELTA_CORRUPT_LOG: "A Delta log file is missing, non-contiguous, truncated or unparsable.",
   WEIR_DELTA_VERSION_NOT_FOUND: "The requested Delta version or timestamp does not exist in the log.",
   WEIR_DELTA_MISSING_FILE: "A data file referenced by the Delta log is missing (e.g. vacuumed).",
+  WEIR_DELTA_LOG_IO: "Reading, listing or creating a Delta log file failed at the storage level (permissions, disk, network).",
   WEIR_CLI_USAGE: "The command line could not be understood.",
 } as const;
 

@@ -9,3 +9,4 @@ export { t } from "./builders.js";
 export { parseSchemaDDL, parseDataType } from "./ddl.js";
 export { toDuckDBType } from "./duckdb-sql.js";
 export { treeString } from "./tree-string.js";
+export { parseSparkSchemaJson, parseSparkDataType, toSparkSchemaJson, toSparkTypeJson, type SparkTypeJson, type SparkStructJson, type SparkFieldJson, type SparkArrayJson, type SparkMapJson } from "./spark-json.js";

@@ -1,0 +1,57 @@
+/**
+ * The table's history: one entry per commit still in the log, newest first (what `DESCRIBE HISTORY` and
+ * `DeltaTable.history()` show).
+ */
+import * as path from "node:path";
+import { DeltaError } from "../errors/index.js";
+import { parseCommitFile, type CommitInfoAction } from "./actions.js";
+import { DELTA_LOG_DIR, parseLogFileName } from "./log-file-name.js";
+import type { LogStore } from "./log-store.js";
+
+/** One commit of the history. @example `{ version: 3, timestamp: 1700000000000, operation: "WRITE", commitInfo }` */
+export interface HistoryEntry {
+  readonly version: number;
+  /** `inCommitTimestamp`, else `commitInfo.timestamp`, else the commit file's mtime (ms). */
+  readonly timestamp: number;
+  readonly operation: string | undefined;
+  readonly commitInfo: CommitInfoAction | undefined;
+}
+
+/**
+ * Read the history of the table at `tableRoot`, newest first, at most `limit` entries.
+ *
+ * @example
+ * ```ts
+ * const last = await readHistory(new FileSystemLogStore(), "/data/orders", 1);
+ * last[0]?.operation; // "MERGE"
+ * ```
+ */
+export async function readHistory(store: LogStore, tableRoot: string, limit?: number): Promise<HistoryEntry[]> {
+  const root = path.resolve(tableRoot);
+  const listing = await store.list(path.join(root, DELTA_LOG_DIR));
+  if (listing === undefined) {
+    throw new DeltaError("WEIR_DELTA_NOT_A_TABLE", `${root} is not a Delta table: it has no _delta_log directory`, {
+      hint: "check the path", details: { table: root },
+    });
+  }
+  const commits = listing
+    .flatMap((f) => {
+      const n = parseLogFileName(f.name);
+      return n?.kind === "commit" ? [{ version: n.version, file: f }] : [];
+    })
+    .sort((a, b) => b.version - a.version)
+    .slice(0, limit ?? Infinity);
+  const out: HistoryEntry[] = [];
+  for (const { version, file } of commits) {
+    const bytes = await store.read(file.path);
+    if (!bytes) continue; // cleaned up since the listing
+    const info = parseCommitFile(new TextDecoder().decode(bytes), file.path).find((a): a is CommitInfoAction => a.kind === "commitInfo");
+    out.push(Object.freeze({
+      version,
+      timestamp: info?.inCommitTimestamp ?? info?.timestamp ?? file.modificationTime,
+      operation: info?.operation,
+      commitInfo: info,
+    }));
+  }
+  return out;
+}
