@@ -230,7 +230,7 @@ function parseBody(kind: Action["kind"], f: Fields): Action {
       return freeze({
         kind, path: f.str("path"), partitionValues: f.optMap("partitionValues") ?? f.missing("partitionValues"),
         size: f.num("size"), modificationTime: f.num("modificationTime"), dataChange: f.optBool("dataChange") ?? true,
-        stats: f.optStr("stats"), tags: f.optMap("tags"), deletionVector: f.optDv("deletionVector"),
+        stats: f.optStr("stats") ?? parsedStats(f.body), tags: f.optMap("tags"), deletionVector: f.optDv("deletionVector"),
         baseRowId: f.optNum("baseRowId"), defaultRowCommitVersion: f.optNum("defaultRowCommitVersion"),
         clusteringProvider: f.optStr("clusteringProvider"),
       });
@@ -361,6 +361,12 @@ function toStringMap(obj: Record<string, unknown>, f: Fields, name: string): Str
     else f.fail(`"${name}.${k}" should be a string, found ${describe(v)}`);
   }
   return Object.freeze(out);
+}
+
+/** Checkpoints written with `delta.checkpoint.writeStatsAsJson=false` carry stats only as the `stats_parsed` struct. */
+function parsedStats(body: Record<string, unknown>): string | undefined {
+  const parsed = body.stats_parsed;
+  return isObject(parsed) ? JSON.stringify(parsed, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) : undefined;
 }
 
 /** Drop undefined optional fields so actions print and compare cleanly, then freeze. */
