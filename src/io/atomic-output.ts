@@ -56,10 +56,11 @@ export async function beginOutput(dest: string, mode: SaveMode = "error", option
     throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unknown save mode "${String(mode)}"`, { hint: 'use "error", "append", "overwrite" or "ignore"' });
   }
   const durable = options.fsync ?? true;
-  const state = await inspectDest(abs);
+  let state = await inspectDest(abs);
   if (state !== "absent") {
     await recoverOutput(abs, { fsync: durable });
     await collectGarbage(abs);
+    state = await inspectDest(abs);
   }
   if (state === "data" && normalized === "error") throw pathExists(abs);
   await collectSiblingGarbage(abs);

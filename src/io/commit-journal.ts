@@ -138,7 +138,16 @@ export async function recoverOutput(dest: string, options: { fsync?: boolean; wa
       await new Promise((r) => setTimeout(r, 10));
       continue;
     }
-    await applyJournal(dest, journal, options);
+    try {
+      await applyJournal(dest, journal, options);
+    } catch (cause) {
+      if (cause instanceof IoError) throw cause;
+      throw new IoError("WEIR_WRITE_FAILED", `Completing the interrupted commit of ${dest} (job ${journal.jobId}) failed: ${(cause as Error).message}`, {
+        hint: "the output stays unreadable until its commit completes; give this process write access to it (or run recoverOutput where it has) and retry",
+        cause,
+        details: { path: dest, jobId: journal.jobId },
+      });
+    }
     return true;
   }
 }

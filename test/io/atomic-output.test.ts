@@ -114,21 +114,33 @@ test("abort and a failed engine write leave the destination as it was, with no s
   assert.deepEqual((await readdir(dest)).sort(), ["_SUCCESS", "p=1"]);
 });
 
-test("a journal left by a crashed commit is rolled forward by the next reader", async (t) => {
-  const dest = path.join(await scratch(t), "out");
+/** Simulate a writer killed right after its commit point: gen 1 in p=1, p=2; staged p=9 + journal, nothing applied. */
+async function crashedAfterCommitPoint(dest: string): Promise<void> {
   await writeGeneration(gen(dest, 1, "error", [1, 2]));
-  // Simulate a writer killed right after its commit point: staged files + journal, nothing applied yet.
-  const jobId = "lzzzzzzz-00000000-1-abcdef"; // another host's id; recovery does not wait for it
+  const jobId = "lzzzzzzz-00000000-1-abcdef"; // another host's id: recovery does not wait for it
   await mkdir(path.join(dest, "_temporary", jobId, "p=9"), { recursive: true });
   await writeFile(path.join(dest, "_temporary", jobId, "p=9", "a.txt"), "g2 p=9 part-0");
+  const old = [1, 2].flatMap((p) => [0, 1, 2].map((i) => `p=${p}/part-0000${i}.txt`));
   await writeFile(path.join(dest, "_weir_commit.json"), JSON.stringify({
-    version: 1, jobId, mode: "overwrite", staging: `_temporary/${jobId}`,
-    deletes: ["p=1/part-00000.txt", "p=1/part-00001.txt", "p=1/part-00002.txt", "p=2/part-00000.txt", "p=2/part-00001.txt", "p=2/part-00002.txt"],
+    version: 1, jobId, mode: "overwrite", staging: `_temporary/${jobId}`, deletes: old,
     pruneDirs: ["p=2", "p=1"], moves: [{ from: "p=9/a.txt", to: "p=9/a.txt" }],
   }));
+  for (const rel of old.slice(0, 4)) await rm(path.join(dest, rel)); // the crash came after some deletes
+}
+
+test("a journal left by a crashed commit is rolled forward by the next reader of the output", async (t) => {
+  const dest = path.join(await scratch(t), "out");
+  await crashedAfterCommitPoint(dest);
   assert.deepEqual(await visible(dest), ["p=9|g2 p=9 part-0"]);
   assert.deepEqual((await readdir(dest)).sort(), ["_SUCCESS", "p=9"]);
   assert.equal(await recoverOutput(dest), false);
+});
+
+test("reading a partition directory that only the interrupted commit creates recovers the output above it", async (t) => {
+  const dest = path.join(await scratch(t), "out");
+  await crashedAfterCommitPoint(dest);
+  const { files } = await listInputFiles(path.join(dest, "p=9"));
+  assert.deepEqual(files.map((f) => path.relative(dest, f.path)), ["p=9/a.txt"]);
 });
 
 /**
