@@ -3,3 +3,4 @@
  */
 export { editDistance, didYouMean } from "./names.js";
 export { quoteIdent, quoteString } from "./sql.js";
+export { sparkToStrftime } from "./datetime-pattern.js";

@@ -1,0 +1,20 @@
+/**
+ * dataframe — the user-facing API: Session, DataFrame (lazy, typed), Column, functions (F), Window,
+ * DataFrameReader/Writer. Transformations only build plans; actions compile and run them through the engine.
+ *
+ *   Session ─read/sql/createDataFrame─▶ DataFrame ─transformations─▶ DataFrame … ─action─▶ engine ─▶ rows/files
+ *
+ * Invariants: DataFrames are immutable; nothing runs until an action; every action is one DuckDB statement
+ * (plus file listing and partition pruning); writes are atomic.
+ */
+export { Session, type SessionOptions } from "./session.js";
+export { DataFrame, type JoinOn, type JoinTypeName, type JoinRow } from "./dataframe.js";
+export { GroupedData } from "./grouped-data.js";
+export { Column, type ColumnOrValue } from "./column.js";
+export { F, col, lit, when, expr, column } from "./functions/index.js";
+export { Window, WindowSpec } from "./window.js";
+export { DataFrameReader } from "./reader.js";
+export { DataFrameWriter, type WriteResult } from "./writer.js";
+export { RuntimeConfig } from "./runtime-config.js";
+export { formatTable, formatValue } from "./show.js";
+export type { Row, ColName, SelectRow, Simplify, WithColumn, Renamed } from "./typed.js";

@@ -1,0 +1,80 @@
+import { WeirError } from "../errors/index.js";
+import { plan, type FileFormat } from "../plan/index.js";
+import { parseSchemaDDL, type StructType } from "../types/index.js";
+import { DataFrame } from "./dataframe.js";
+import type { Runtime } from "./runtime.js";
+import type { Row } from "./typed.js";
+
+const FORMATS: readonly FileFormat[] = ["parquet", "csv", "json", "text", "delta"];
+
+type OptionValue = string | number | boolean | Date;
+
+/**
+ * Spark's `DataFrameReader`: `session.read.format(...).option(...).schema(...).load(path)` or the shortcuts
+ * `csv`, `json`, `parquet`, `text`, `table`. A `t.struct` schema makes the DataFrame's row type static.
+ *
+ * @example
+ * ```ts
+ * const orders = spark.read.schema(t.struct({ id: t.string(), qty: t.int32() })).option("header", true).csv("data/*.csv");
+ * ```
+ */
+export class DataFrameReader<S = Row> {
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly fmt: FileFormat = "parquet",
+    private readonly opts: Readonly<Record<string, string>> = {},
+    private readonly userSchema?: StructType,
+  ) {}
+
+  /** The input format: parquet (default), csv, json, text, delta. */
+  format(source: string): DataFrameReader<S> {
+    const f = source.toLowerCase() as FileFormat;
+    if (!FORMATS.includes(f)) throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported format "${source}"`, { hint: `use one of ${FORMATS.join(", ")}` });
+    return new DataFrameReader(this.runtime, f, this.opts, this.userSchema);
+  }
+  /** Set one option (Spark names: header, sep, inferSchema, mode, modifiedAfter, …). */
+  option(key: string, value: OptionValue): DataFrameReader<S> {
+    return new DataFrameReader(this.runtime, this.fmt, { ...this.opts, [key]: optionString(value) }, this.userSchema);
+  }
+  /** Set several options. */
+  options(options: Readonly<Record<string, OptionValue>>): DataFrameReader<S> {
+    let r: DataFrameReader<S> = this;
+    for (const [k, v] of Object.entries(options)) r = r.option(k, v);
+    return r;
+  }
+  /** Declare the schema: a `t.struct(...)` (typed rows) or a Spark DDL string. */
+  schema<R>(schema: StructType<R>): DataFrameReader<R>;
+  schema(ddl: string): DataFrameReader<Row>;
+  schema(schema: StructType | string): DataFrameReader<any> {
+    const s = typeof schema === "string" ? parseSchemaDDL(schema) : schema;
+    return new DataFrameReader(this.runtime, this.fmt, this.opts, s);
+  }
+  /** Load files (path, glob, directory or several). */
+  load(...paths: (string | readonly string[])[]): DataFrame<S> {
+    const flat = paths.flat();
+    if (flat.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", "load() needs at least one path", { hint: 'e.g. spark.read.parquet("data/")' });
+    return new DataFrame<S>(this.runtime, plan({ kind: "scan", format: this.fmt, paths: flat, options: this.opts, ...(this.userSchema ? { schema: this.userSchema } : {}) }));
+  }
+  /** CSV files. */
+  csv(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("csv").load(...paths); }
+  /** JSON lines (or whole-file JSON with `multiLine`). */
+  json(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("json").load(...paths); }
+  /** Parquet files. */
+  parquet(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("parquet").load(...paths); }
+  /** Text files: one row per line in column `value`. */
+  text(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("text").load(...paths); }
+  /** A temporary view by name. */
+  table(name: string): DataFrame<S> {
+    const view = this.runtime.views.get(name.toLowerCase());
+    if (!view) {
+      const names = [...this.runtime.views.values()].map((v) => v.name);
+      throw new WeirError("WEIR_UNKNOWN_TABLE", `Unknown table or view "${name}"${names.length ? `. Views: ${names.join(", ")}` : ""}`, { hint: "register it with df.createOrReplaceTempView(name)" });
+    }
+    return new DataFrame<S>(this.runtime, view.plan);
+  }
+}
+
+function optionString(v: OptionValue): string {
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}

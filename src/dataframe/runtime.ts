@@ -1,0 +1,32 @@
+import { compileQuery, schemaOf, type CompiledQuery, type DuckDBExecutor, type ExternalScans } from "../engine/index.js";
+import type { Plan } from "../plan/index.js";
+import type { StructType } from "../types/index.js";
+
+/**
+ * What a DataFrame needs from its session to run: compile a plan (with Weir's external scans such as Delta)
+ * and the executor. Kept narrow so DataFrame does not depend on Session.
+ */
+export interface Runtime {
+  readonly executor: DuckDBExecutor;
+  readonly external: ExternalScans;
+  /** Directory for checkpoint() and other session-scoped files. */
+  readonly scratchDir: string;
+  /** Temporary views by lower-cased name. */
+  readonly views: Map<string, { name: string; plan: Plan }>;
+  /** Name for a new cache table (unique in the session). */
+  nextCacheName(): string;
+  /** Run work as a tracked job (progress, metrics); returns its result. */
+  job<T>(description: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Compile a plan for an action. @example `await compile(rt, df.plan, true)` */
+export function compile(rt: Runtime, plan: Plan, requireUniqueNames = false): Promise<CompiledQuery> {
+  return compileQuery(plan, rt.executor, rt.external, requireUniqueNames);
+}
+
+/** The schema of a plan (names and types; DuckDB binds the query without running it). @example `await schemaOfPlan(rt, df.plan)` */
+export async function schemaOfPlan(rt: Runtime, plan: Plan): Promise<StructType> {
+  const q = await compile(rt, plan);
+  const cols = await rt.executor.describe(q.sql, q.params, "schema");
+  return schemaOf(cols.map((c, i) => ({ name: q.columns[i] ?? c.name, type: c.type })));
+}

@@ -1,0 +1,186 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { WeirError } from "../errors/index.js";
+import { DuckDBExecutor, type ExternalScans } from "../engine/index.js";
+import { plan, type Plan } from "../plan/index.js";
+import { t, type DataType, type StructType, parseSchemaDDL } from "../types/index.js";
+import { DataFrame } from "./dataframe.js";
+import { DataFrameReader } from "./reader.js";
+import type { Runtime } from "./runtime.js";
+import type { Row } from "./typed.js";
+import { RuntimeConfig } from "./runtime-config.js";
+
+/** Options of {@link Session.create}. @example `{ warehouse: "./warehouse", threads: 2, memoryLimit: "4GB" }` */
+export interface SessionOptions {
+  /** Warehouse directory for catalog tables (default `./warehouse`). */
+  warehouse?: string;
+  /** DuckDB worker threads (default: all cores). */
+  threads?: number;
+  /** DuckDB memory limit, e.g. `"4GB"` (default: 80% of RAM); beyond it operators spill to `tempDir`. */
+  memoryLimit?: string;
+  /** Directory for spill files and checkpoints (default: a fresh directory under the OS temp dir). */
+  tempDir?: string;
+  /** Application name shown in job logs. */
+  appName?: string;
+  /** Initial configuration values (`session.conf`). */
+  conf?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * The entry point, like Spark's `SparkSession`: owns an embedded DuckDB database, reads data, runs SQL and
+ * creates DataFrames. Close it (or use `await using`) to release the database and temporary files.
+ *
+ * @example
+ * ```ts
+ * await using spark = await Session.create({ threads: 2, memoryLimit: "4GB" });
+ * const df = spark.read.option("header", true).csv("data/orders.csv");
+ * await df.show();
+ * ```
+ */
+export class Session implements AsyncDisposable {
+  readonly conf: RuntimeConfig;
+  private readonly runtime: Runtime;
+  private cacheCounter = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly executor: DuckDBExecutor,
+    readonly warehouse: string,
+    readonly tempDir: string,
+    private readonly ownsTempDir: boolean,
+    conf: RuntimeConfig,
+  ) {
+    this.conf = conf;
+    const views = new Map<string, { name: string; plan: Plan }>();
+    this.runtime = {
+      executor,
+      external: {} as ExternalScans,
+      scratchDir: tempDir,
+      views,
+      nextCacheName: () => `c${++this.cacheCounter}`,
+      job: (_description, work) => work(),
+    };
+  }
+
+  /** Start a session. */
+  static async create(options: SessionOptions = {}): Promise<Session> {
+    if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", `threads must be a positive integer, got ${options.threads}`, { hint: "e.g. Session.create({ threads: 2 })" });
+    }
+    const ownsTempDir = options.tempDir === undefined;
+    const tempDir = options.tempDir ? path.resolve(options.tempDir) : mkdtempSync(path.join(os.tmpdir(), "weir-"));
+    mkdirSync(tempDir, { recursive: true });
+    const conf = new RuntimeConfig({
+      "weir.app.name": options.appName ?? "weir",
+      "weir.sql.shuffle.partitions": "2",
+      ...Object.fromEntries(Object.entries(options.conf ?? {}).map(([k, v]) => [k, String(v)])),
+    });
+    const executor = await DuckDBExecutor.create({
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
+      tempDir: path.join(tempDir, "spill"),
+    });
+    return new Session(executor, path.resolve(options.warehouse ?? "warehouse"), tempDir, ownsTempDir, conf);
+  }
+
+  /** Read files and tables. */
+  get read(): DataFrameReader<Row> {
+    this.ensureOpen();
+    return new DataFrameReader(this.runtime);
+  }
+
+  /**
+   * A DataFrame from a SQL query in DuckDB's dialect. `$name` parameters are bound from `params`; a param whose
+   * value is a DataFrame is queryable as `{name}` in the text. Temporary views are queryable by name.
+   * @example `spark.sql("SELECT * FROM orders WHERE day >= $d", { d: "2025-01-01" })`
+   */
+  sql(query: string, params: Readonly<Record<string, unknown>> = {}): DataFrame<Row> {
+    this.ensureOpen();
+    const values: Record<string, unknown> = {};
+    const inline: { name: string; plan: Plan }[] = [];
+    for (const [k, v] of Object.entries(params)) {
+      if (v instanceof DataFrame) inline.push({ name: k, plan: v.plan });
+      else values[k] = v;
+    }
+    let text = query;
+    for (const d of inline) text = text.replaceAll(`{${d.name}}`, `"__df_${d.name}"`);
+    const used = [...this.runtime.views.values()].filter((v) => new RegExp(`(^|[^A-Za-z0-9_."])${escapeRegExp(v.name)}($|[^A-Za-z0-9_"])`, "i").test(text));
+    const views = [...used, ...inline.map((d) => ({ name: `__df_${d.name}`, plan: d.plan }))];
+    return new DataFrame(this.runtime, plan({ kind: "sql", query: text, params: values, views }));
+  }
+
+  /**
+   * A DataFrame from rows. Without a schema the column types are inferred from the first non-null values.
+   * @example `spark.createDataFrame([{ id: 1, name: "a" }])`
+   */
+  createDataFrame<R extends Row>(rows: readonly R[], schema?: StructType<R> | StructType | string): DataFrame<R> {
+    this.ensureOpen();
+    const s = typeof schema === "string" ? parseSchemaDDL(schema) : schema ?? inferSchema(rows);
+    return new DataFrame<R>(this.runtime, plan({ kind: "local", rows, schema: s }));
+  }
+
+  /** Rows `id` from start (inclusive) to end (exclusive) by step, as Spark's `range`. @example `spark.range(10)` */
+  range(start: number, end?: number, step = 1): DataFrame<{ id: bigint }> {
+    const [from, to] = end === undefined ? [0, start] : [start, end];
+    return this.sql(`SELECT range AS id FROM range($__range_from::BIGINT, $__range_to::BIGINT, $__range_step::BIGINT)`, { __range_from: from, __range_to: to, __range_step: step }) as never;
+  }
+
+  /** A temporary view as a DataFrame. @example `spark.table("orders")` */
+  table(name: string): DataFrame<Row> {
+    return this.read.table(name);
+  }
+
+  /** Stop the session: close DuckDB and delete its temporary directory. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.executor.close();
+    if (this.ownsTempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** Alias of close(), as Spark's `stop()`. */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new WeirError("WEIR_SESSION_CLOSED", "The session is closed", { hint: "create a new one with Session.create()" });
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function inferType(v: unknown): DataType {
+  if (typeof v === "string") return t.string();
+  if (typeof v === "boolean") return t.boolean();
+  if (typeof v === "bigint") return t.int64();
+  if (typeof v === "number") return Number.isInteger(v) ? t.int32() : t.float64();
+  if (v instanceof Date) return t.timestamp();
+  if (v instanceof Uint8Array) return t.binary();
+  if (Array.isArray(v)) return t.array(inferType(v.find((x) => x !== null && x !== undefined) ?? ""));
+  return t.string();
+}
+
+function inferSchema(rows: readonly Row[]): StructType {
+  const names: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!names.includes(k)) names.push(k);
+  if (names.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", "createDataFrame() cannot infer a schema from no rows", { hint: "pass a schema: createDataFrame([], t.struct({...}))" });
+  return t.structOf(names.map((name) => {
+    const present = rows.map((r) => r[name]).filter((v) => v !== null && v !== undefined);
+    const sample = present[0];
+    let type = sample === undefined ? t.string() : inferType(sample);
+    // JS numbers: int when every value is a 32-bit integer, bigint beyond, double when any has a fraction.
+    if (type.kind === "integer" || type.kind === "double") {
+      const nums = present.filter((v): v is number => typeof v === "number");
+      type = nums.some((v) => !Number.isInteger(v)) ? t.float64() : nums.some((v) => Math.abs(v) > 2147483647) ? t.int64() : t.int32();
+    }
+    return { name, type, nullable: true };
+  }));
+}

@@ -1,0 +1,410 @@
+import { AnalysisError, WeirError, bug } from "../../../errors/index.js";
+import { exprName, mk, type Expr } from "../../../expr/index.js";
+import type { Aggregate, Join, Plan, SetOp } from "../../../plan/index.js";
+import { toDuckDBType, type DataType } from "../../../types/index.js";
+import { quoteIdent, quoteString } from "../../../util/index.js";
+import type { ColumnInfo, DuckDBExecutor } from "../duckdb-executor.js";
+import { ParamCollector } from "../params.js";
+import { compileExpr, compileSortOrder, type ExprContext } from "./compile-expr.js";
+import { compileFileScan, INPUT_FILE_COLUMN, type ScanReport } from "./compile-scan.js";
+import { compileNa } from "./compile-na.js";
+import { AGGREGATES } from "./function-sql.js";
+import { eqi, Scope, uniqueSqlNames, type Field, type Relation } from "./relation.js";
+
+/** Resolves plans Weir cannot compile alone (Delta scans, catalog tables) — provided by higher layers. */
+export interface ExternalScans {
+  compileDeltaScan?(scan: Extract<Plan, { kind: "scan" }>, compiler: PlanCompiler): Promise<Relation>;
+}
+
+/**
+ * Compiles a logical plan into one DuckDB SELECT statement (nested subqueries, one per node), resolving and
+ * checking every column reference on the way. Literals are collected as bound parameters.
+ *
+ * @example
+ * ```ts
+ * const c = new PlanCompiler(executor);
+ * const rel = await c.compile(optimize(df.plan)); // rel.sql, c.params.bound
+ * ```
+ */
+export class PlanCompiler {
+  readonly params = new ParamCollector();
+  readonly scans: ScanReport[] = [];
+  private readonly memo = new Map<Plan, Promise<Relation>>();
+  private aliasCounter = 0;
+
+  constructor(readonly executor: DuckDBExecutor, private readonly external: ExternalScans = {}) {}
+
+  /** Compile a plan (memoized per node). */
+  compile(p: Plan): Promise<Relation> {
+    let r = this.memo.get(p);
+    if (!r) {
+      r = this.compileNode(p);
+      this.memo.set(p, r);
+    }
+    return r;
+  }
+
+  /** The output column types of a relation (asks DuckDB to bind it, without running it). */
+  async columnsOf(rel: Relation): Promise<ColumnInfo[]> {
+    const cols = await this.executor.describe(rel.sql, this.params.bound);
+    return rel.fields.map((f, i) => ({ name: f.name, type: cols[i]?.type ?? bug("describe returned fewer columns than the relation has", { sql: rel.sql }) }));
+  }
+
+  /** A fresh SQL alias for a subquery. */
+  alias(prefix = "q"): string {
+    return `${prefix}${++this.aliasCounter}`;
+  }
+
+  private ctx(entries: ConstructorParameters<typeof Scope>[0], context: string): ExprContext {
+    const hidden = entries.length === 1 ? entries[0]!.fields.find((f) => f.hidden && f.name === INPUT_FILE_COLUMN) : undefined;
+    const prefix = entries[0]?.alias ? `${quoteIdent(entries[0].alias)}.` : "";
+    return { scope: new Scope(entries, context), params: this.params, ...(hidden ? { inputFileName: `${prefix}${quoteIdent(hidden.sqlName)}` } : {}) };
+  }
+
+  private async compileNode(p: Plan): Promise<Relation> {
+    switch (p.kind) {
+      case "scan": {
+        if (p.format === "delta") {
+          if (!this.external.compileDeltaScan) throw new WeirError("WEIR_UNSUPPORTED_OPERATION", "Reading Delta tables is not available in this session", { hint: "use a Session created by Weir" });
+          return this.external.compileDeltaScan(p, this);
+        }
+        const { relation, report } = await compileFileScan(p, this.executor, this.params);
+        this.scans.push(report);
+        return relation;
+      }
+      case "sql": {
+        for (const [k, v] of Object.entries(p.params)) this.params.bindNamed(k, v);
+        const query = await this.withViews(p.query, p.views);
+        const cols = await this.executor.describe(query, this.params.bound, "sql()");
+        return this.fromColumns(query, cols.map((c) => c.name), p.id);
+      }
+      case "local": {
+        if (p.rows.length === 0) {
+          const sel = p.schema.fields.map((f) => `CAST(NULL AS ${toDuckDBType(f.type)}) AS ${quoteIdent(f.name)}`).join(", ");
+          return this.fromColumns(`SELECT ${sel} LIMIT 0`, p.schema.fields.map((f) => f.name), p.id);
+        }
+        const cols = p.schema.fields.map((f) => {
+          const values = this.params.bind(p.rows.map((r) => r[f.name] ?? null), { kind: "array", elementType: f.type, containsNull: true });
+          const nested = f.type.kind === "map" || f.type.kind === "struct";
+          // Maps and structs arrive as JSON text (see params.ts) and are parsed into the declared type.
+          const value = nested ? `from_json(unnest(${values}), ${quoteString(JSON.stringify(jsonStructure(f.type)))})` : `unnest(${values})`;
+          return `CAST(${value} AS ${toDuckDBType(f.type)}) AS ${quoteIdent(f.name)}`;
+        });
+        return this.fromColumns(`SELECT ${cols.join(", ")}`, p.schema.fields.map((f) => f.name), p.id);
+      }
+      case "materialized": {
+        const src = p.storage.kind === "table"
+          ? `weir_cache.${quoteIdent(p.storage.name)}`
+          : `read_parquet(${this.params.bind(`${p.storage.path}/*.parquet`)})`;
+        const orig = await this.compile(p.original);
+        const visible = orig.fields.filter((f) => !f.hidden);
+        return { sql: `SELECT * FROM ${src}`, fields: visible.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${p.id}`] })) };
+      }
+      case "project": return this.project(p.input, p.exprs, p.id, "select()");
+      case "withColumns": {
+        const input = await this.compile(p.input);
+        const exprs: Expr[] = [];
+        const pending = new Map(p.columns.map((c) => [c.name.toLowerCase(), c]));
+        for (const f of input.fields) {
+          if (f.hidden) continue;
+          const replaced = pending.get(f.name.toLowerCase());
+          if (replaced) {
+            exprs.push(mk({ kind: "alias", expr: replaced.expr, name: replaced.name }));
+            pending.delete(f.name.toLowerCase());
+          } else exprs.push(mk({ kind: "column", name: f.name, qualifier: f.qualifiers[0] ?? "" }));
+        }
+        for (const c of pending.values()) exprs.push(mk({ kind: "alias", expr: c.expr, name: c.name }));
+        return this.projectOver(input, exprs, p.id, "withColumn()");
+      }
+      case "drop": {
+        const input = await this.compile(p.input);
+        const dropped = new Set<Field>();
+        for (const c of p.columns) {
+          if (c.kind === "column") {
+            const scope = new Scope([{ fields: input.fields }], "drop()");
+            for (const m of scope.lookup(c.name, c.qualifier)) dropped.add(m.field);
+          } else throw new AnalysisError("WEIR_INVALID_ARGUMENT", `drop() takes column names or col(...) references, got ${exprName(c)}`, { hint: "pass the column's name" });
+        }
+        return this.keep(input, input.fields.filter((f) => !dropped.has(f)), p.id);
+      }
+      case "rename": {
+        const input = await this.compile(p.input);
+        const fields = input.fields.map((f) => {
+          const r = p.renames.find((x) => eqi(x.from, f.name));
+          return r && !f.hidden ? { ...f, name: r.to } : f;
+        });
+        return this.renameFields(input, fields, p.id);
+      }
+      case "filter": {
+        const input = await this.compile(p.input);
+        const a = this.alias();
+        const where = compileExpr(p.condition, this.ctx([{ alias: a, fields: input.fields }], "filter()"));
+        return this.passThrough(`SELECT * FROM (${input.sql}) AS ${quoteIdent(a)} WHERE ${where}`, input, p.id);
+      }
+      case "aggregate": return this.aggregate(p);
+      case "join": return this.join(p);
+      case "sort": {
+        const input = await this.compile(p.input);
+        const a = this.alias();
+        const ctx = this.ctx([{ alias: a, fields: input.fields }], "orderBy()");
+        return this.passThrough(`SELECT * FROM (${input.sql}) AS ${quoteIdent(a)} ORDER BY ${p.orders.map((o) => compileSortOrder(o, ctx)).join(", ")}`, input, p.id);
+      }
+      case "limit": {
+        if (!Number.isInteger(p.limit) || p.limit < 0) throw new AnalysisError("WEIR_INVALID_ARGUMENT", `limit(${p.limit}) needs a non-negative integer`, { hint: "e.g. df.limit(10)" });
+        const input = await this.compile(p.input);
+        // ORDER BY … LIMIT in one statement keeps the order guaranteed.
+        return this.passThrough(`${input.sql} LIMIT ${p.limit}${p.offset ? ` OFFSET ${p.offset}` : ""}`, input, p.id);
+      }
+      case "distinct": {
+        const input = await this.compile(p.input);
+        const visible = input.fields.filter((f) => !f.hidden);
+        return this.passThrough(`SELECT DISTINCT ${visible.map((f) => quoteIdent(f.sqlName)).join(", ")} FROM (${input.sql})`, { ...input, fields: visible }, p.id);
+      }
+      case "dropDuplicates": {
+        const input = await this.compile(p.input);
+        const scope = new Scope([{ fields: input.fields }], "dropDuplicates()");
+        const keys = p.subset.length ? p.subset.map((n) => scope.resolve(n)) : input.fields.filter((f) => !f.hidden).map((f) => quoteIdent(f.sqlName));
+        const visible = input.fields.filter((f) => !f.hidden);
+        return this.passThrough(`SELECT DISTINCT ON (${keys.join(", ")}) ${visible.map((f) => quoteIdent(f.sqlName)).join(", ")} FROM (${input.sql})`, { ...input, fields: visible }, p.id);
+      }
+      case "setop": return this.setOp(p);
+      case "sample": {
+        if (!(p.fraction >= 0 && p.fraction <= 1) && !p.withReplacement) throw new AnalysisError("WEIR_INVALID_ARGUMENT", `sample() fraction must be in [0, 1], got ${p.fraction}`, { hint: "e.g. df.sample(0.1)" });
+        const input = await this.compile(p.input);
+        const pct = (p.fraction * 100).toFixed(6);
+        const seed = p.seed !== undefined ? `, ${Math.trunc(p.seed)}` : "";
+        return this.passThrough(`SELECT * FROM (${input.sql}) USING SAMPLE ${pct} PERCENT (bernoulli${seed})`, input, p.id);
+      }
+      case "alias": {
+        const input = await this.compile(p.input);
+        return { sql: input.sql, fields: input.fields.map((f) => ({ ...f, qualifiers: [...f.qualifiers, p.alias, `#${p.id}`] })) };
+      }
+      case "hint": return this.passThrough((await this.compile(p.input)).sql, await this.compile(p.input), p.id);
+      case "repartition": return this.passThrough((await this.compile(p.input)).sql, await this.compile(p.input), p.id);
+      case "fillna": case "dropna": case "replace": {
+        const input = await this.compile(p.input);
+        const cols = await this.columnsOf(input);
+        return this.passThrough(compileNa(p, input, cols, this.params), input, p.id);
+      }
+      default: { const never: never = p; return never; }
+    }
+  }
+
+  /** Prefix a user query with CTEs defining the views it references (merging with its own WITH). */
+  private async withViews(query: string, views: readonly { name: string; plan: Plan }[]): Promise<string> {
+    if (views.length === 0) return query;
+    const ctes: string[] = [];
+    for (const v of views) {
+      const rel = await this.compile(v.plan);
+      const visible = rel.fields.filter((f) => !f.hidden);
+      const sel = visible.map((f) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(f.name)}`).join(", ");
+      ctes.push(`${quoteIdent(v.name)} AS (SELECT ${sel} FROM (${rel.sql}))`);
+    }
+    const own = /^\s*WITH\s+(?!RECURSIVE\b)/i.exec(query);
+    return own ? `WITH ${ctes.join(", ")}, ${query.slice(own[0].length)}` : `WITH ${ctes.join(", ")} ${query}`;
+  }
+
+  /** A relation over SQL whose columns are `names`; duplicates get unique SQL names. */
+  private fromColumns(sql: string, names: readonly string[], id: number): Relation {
+    const sqlNames = uniqueSqlNames(names);
+    const same = sqlNames.every((s, i) => s === names[i]);
+    const fields = names.map((n, i) => ({ name: n, sqlName: sqlNames[i]!, qualifiers: [`#${id}`] }));
+    if (same) return { sql, fields };
+    const a = this.alias();
+    const cols = names.map((_, i) => `${quoteIdent(a)}.#${i + 1} AS ${quoteIdent(sqlNames[i]!)}`);
+    return { sql: `SELECT ${cols.join(", ")} FROM (${sql}) AS ${quoteIdent(a)}`, fields };
+  }
+
+  private passThrough(sql: string, input: Relation, id: number): Relation {
+    return { sql, fields: input.fields.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${id}`] })) };
+  }
+
+  private keep(input: Relation, fields: readonly Field[], id: number): Relation {
+    const sel = fields.map((f) => quoteIdent(f.sqlName)).join(", ");
+    return { sql: `SELECT ${sel || "NULL AS __empty"} FROM (${input.sql})`, fields: fields.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${id}`] })) };
+  }
+
+  private renameFields(input: Relation, fields: readonly Field[], id: number): Relation {
+    const sqlNames = uniqueSqlNames(fields.map((f) => f.name));
+    const sel = fields.map((f, i) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
+    return { sql: `SELECT ${sel} FROM (${input.sql})`, fields: fields.map((f, i) => ({ ...f, sqlName: sqlNames[i]!, qualifiers: [...f.qualifiers, `#${id}`] })) };
+  }
+
+  private async project(inputPlan: Plan, exprs: readonly Expr[], id: number, context: string): Promise<Relation> {
+    return this.projectOver(await this.compile(inputPlan), exprs, id, context);
+  }
+
+  /** SELECT a list of expressions (with `*` expansion) over an input relation. */
+  private projectOver(input: Relation, exprs: readonly Expr[], id: number, context: string): Relation {
+    const a = this.alias();
+    const ctx = this.ctx([{ alias: a, fields: input.fields }], context);
+    const items: { name: string; sql: string; qualifiers: readonly string[]; hidden?: boolean }[] = [];
+    for (const e of exprs) {
+      if (e.kind === "star") {
+        const matches = input.fields.filter((f) => !f.hidden && (e.qualifier === undefined || f.qualifiers.some((q) => eqi(q, e.qualifier!))));
+        if (e.qualifier !== undefined && matches.length === 0) throw ctx.scope.unknown(`${e.qualifier}.*`);
+        for (const f of matches) items.push({ name: f.name, sql: `${quoteIdent(a)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+        continue;
+      }
+      const sql = compileExpr(e, ctx);
+      // A bare column keeps its identity, so df.col("x") still resolves after select().
+      const qualifiers = e.kind === "column" ? ctx.scope.lookup(e.name, e.qualifier)[0]?.field.qualifiers ?? [] : [];
+      items.push({ name: outputName(e), sql, qualifiers });
+    }
+    const hidden = input.fields.find((f) => f.hidden);
+    if (hidden) items.push({ name: hidden.name, sql: `${quoteIdent(a)}.${quoteIdent(hidden.sqlName)}`, qualifiers: [], hidden: true });
+    const sqlNames = uniqueSqlNames(items.map((i) => i.name));
+    const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
+    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${id}`], ...(it.hidden ? { hidden: true } : {}) }));
+    return { sql: `SELECT ${sel} FROM (${input.sql}) AS ${quoteIdent(a)}`, fields };
+  }
+
+  private async aggregate(p: Aggregate): Promise<Relation> {
+    const input = await this.compile(p.input);
+    const a = this.alias();
+    const ctx = this.ctx([{ alias: a, fields: input.fields }], p.pivot ? "pivot()" : "groupBy().agg()");
+    const keys = p.keys.map((k) => ({ name: outputName(k), sql: compileExpr(k, ctx), qualifiers: k.kind === "column" ? ctx.scope.lookup(k.name, k.qualifier)[0]?.field.qualifiers ?? [] : [] }));
+    const aggs: { name: string; sql: string }[] = [];
+    if (p.pivot) {
+      const values = p.pivot.values ?? (await this.pivotValues(input, p, ctx));
+      for (const v of values) {
+        for (const agg of p.aggs) {
+          const label = v === null ? "null" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+          const cond: Expr = v === null
+            ? mk({ kind: "unary", op: "isnull", operand: p.pivot.column })
+            : mk({ kind: "binary", op: "=", left: p.pivot.column, right: mk({ kind: "literal", value: v }) });
+          aggs.push({ name: p.aggs.length === 1 ? label : `${label}_${outputName(agg)}`, sql: compileExpr(restrictAggregate(agg, cond), ctx) });
+        }
+      }
+    } else {
+      for (const agg of p.aggs) aggs.push({ name: outputName(agg), sql: compileExpr(agg, ctx) });
+    }
+    const items = [...keys, ...aggs.map((x) => ({ ...x, qualifiers: [] as readonly string[] }))];
+    if (items.length === 0) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "agg() needs at least one aggregate expression", { hint: 'e.g. df.groupBy("k").agg(F.count("*"))' });
+    const sqlNames = uniqueSqlNames(items.map((i) => i.name));
+    const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
+    const keyList = keys.map((k) => k.sql).join(", ");
+    const groupBy = keys.length === 0 ? "" : p.grouping === "groupBy" ? ` GROUP BY ${keyList}` : ` GROUP BY ${p.grouping.toUpperCase()} (${keyList})`;
+    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
+    return { sql: `SELECT ${sel} FROM (${input.sql}) AS ${quoteIdent(a)}${groupBy}`, fields };
+  }
+
+  /** Spark computes pivot values when not given: the sorted distinct values of the pivot column. */
+  private async pivotValues(input: Relation, p: Aggregate, ctx: ExprContext): Promise<unknown[]> {
+    const col = compileExpr(p.pivot!.column, ctx);
+    const a = ctx.scope.entries[0]?.alias ?? "q";
+    const { rows } = await this.executor.query(`SELECT DISTINCT ${col} AS v FROM (${input.sql}) AS ${quoteIdent(a)} ORDER BY v NULLS FIRST LIMIT 10001`, this.params.bound, "pivot()");
+    if (rows.length > 10000) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "pivot() column has more than 10000 distinct values", { hint: "pass the values explicitly: pivot(col, [v1, v2, ...])" });
+    return rows.map((r) => r.v);
+  }
+
+  private async join(p: Join): Promise<Relation> {
+    const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
+    const la = this.alias("l");
+    const ra = this.alias("r");
+    const lf = left.fields.filter((f) => !f.hidden);
+    const rf = right.fields.filter((f) => !f.hidden);
+    const entries = [{ alias: la, fields: lf }, { alias: ra, fields: rf }];
+    const ctx = this.ctx(entries, "join()");
+    const kind = { inner: "INNER JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL OUTER JOIN", left_semi: "SEMI JOIN", left_anti: "ANTI JOIN", cross: "CROSS JOIN" }[p.how];
+    const from = `(${left.sql}) AS ${quoteIdent(la)} ${kind} (${right.sql}) AS ${quoteIdent(ra)}`;
+    const items: { name: string; sql: string; qualifiers: readonly string[] }[] = [];
+    const leftOnly = p.how === "left_semi" || p.how === "left_anti";
+    let on = "";
+    if (p.using) {
+      const lscope = new Scope([{ alias: la, fields: lf }], "join() (left side)");
+      const rscope = new Scope([{ alias: ra, fields: rf }], "join() (right side)");
+      const usedL = new Set<Field>();
+      const usedR = new Set<Field>();
+      const conds: string[] = [];
+      for (const name of p.using) {
+        const l = lscope.lookup(name)[0];
+        const r = rscope.lookup(name)[0];
+        if (!l) throw lscope.unknown(name);
+        if (!r) throw rscope.unknown(name);
+        usedL.add(l.field);
+        usedR.add(r.field);
+        const lsql = `${quoteIdent(la)}.${quoteIdent(l.field.sqlName)}`;
+        const rsql = `${quoteIdent(ra)}.${quoteIdent(r.field.sqlName)}`;
+        conds.push(`${lsql} = ${rsql}`);
+        const sql = p.how === "full" ? `COALESCE(${lsql}, ${rsql})` : p.how === "right" ? rsql : lsql;
+        items.push({ name: l.field.name, sql, qualifiers: [...l.field.qualifiers, ...(leftOnly ? [] : r.field.qualifiers)] });
+      }
+      on = conds.length ? ` ON ${conds.join(" AND ")}` : "";
+      for (const f of lf) if (!usedL.has(f)) items.push({ name: f.name, sql: `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+      if (!leftOnly) for (const f of rf) if (!usedR.has(f)) items.push({ name: f.name, sql: `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+    } else {
+      if (p.condition) on = ` ON ${compileExpr(p.condition, ctx)}`;
+      else if (p.how !== "cross") on = " ON true";
+      for (const f of lf) items.push({ name: f.name, sql: `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+      if (!leftOnly) for (const f of rf) items.push({ name: f.name, sql: `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+    }
+    if (p.how === "cross" && on) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "A cross join takes no join condition", { hint: "use crossJoin(other), or an inner join with the condition" });
+    const sqlNames = uniqueSqlNames(items.map((i) => i.name));
+    const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
+    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
+    return { sql: `SELECT ${sel} FROM ${from}${on}`, fields };
+  }
+
+  private async setOp(p: SetOp): Promise<Relation> {
+    const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
+    const lf = left.fields.filter((f) => !f.hidden);
+    const rf = right.fields.filter((f) => !f.hidden);
+    const op = { union: "UNION ALL", unionByName: "UNION ALL", intersect: "INTERSECT", intersectAll: "INTERSECT ALL", except: "EXCEPT", exceptAll: "EXCEPT ALL" }[p.op];
+    if (p.op === "unionByName") {
+      const missingRight = lf.filter((f) => !rf.some((g) => eqi(g.name, f.name)));
+      const missingLeft = rf.filter((g) => !lf.some((f) => eqi(g.name, f.name)));
+      if ((missingLeft.length || missingRight.length) && !p.allowMissingColumns) {
+        throw new AnalysisError("WEIR_INVALID_ARGUMENT", `unionByName(): the inputs have different columns (only left: ${missingRight.map((f) => f.name).join(", ") || "none"}; only right: ${missingLeft.map((f) => f.name).join(", ") || "none"})`, {
+          hint: "pass { allowMissingColumns: true } to fill missing columns with nulls",
+        });
+      }
+      const all = [...lf.map((f) => f.name), ...missingLeft.map((f) => f.name)];
+      const side = (fs: readonly Field[]): string => all.map((n) => {
+        const f = fs.find((x) => eqi(x.name, n));
+        return f ? `${quoteIdent(f.sqlName)} AS ${quoteIdent(n)}` : `NULL AS ${quoteIdent(n)}`;
+      }).join(", ");
+      const sqlNames = uniqueSqlNames(all);
+      return { sql: `SELECT * FROM ((SELECT ${side(lf)} FROM (${left.sql})) UNION ALL BY NAME (SELECT ${side(rf)} FROM (${right.sql})))`, fields: all.map((n, i) => ({ name: n, sqlName: sqlNames[i]!, qualifiers: [`#${p.id}`] })) };
+    }
+    if (lf.length !== rf.length) {
+      throw new AnalysisError("WEIR_INVALID_ARGUMENT", `${p.op}() needs inputs with the same number of columns: left has ${lf.length} (${lf.map((f) => f.name).join(", ")}), right has ${rf.length} (${rf.map((f) => f.name).join(", ")})`, {
+        hint: "select matching columns first, or use unionByName(other, { allowMissingColumns: true })",
+      });
+    }
+    const sel = (fs: readonly Field[]): string => fs.map((f, i) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(lf[i]!.sqlName)}`).join(", ");
+    return { sql: `SELECT * FROM ((SELECT ${sel(lf)} FROM (${left.sql})) ${op} (SELECT ${sel(rf)} FROM (${right.sql})))`, fields: lf.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${p.id}`] })) };
+  }
+}
+
+/** The output name of a select-list expression (alias, column name, or Spark's generated name). */
+export function outputName(e: Expr): string {
+  if (e.kind === "alias") return e.name;
+  if (e.kind === "column") {
+    const dot = e.name.lastIndexOf(".");
+    return dot > 0 && e.qualifier === undefined ? e.name.slice(dot + 1) : e.name;
+  }
+  if (e.kind === "getField") return e.field;
+  return exprName(e);
+}
+
+/** Restrict an aggregate to the rows where `cond` holds, by nulling its arguments elsewhere (pivot). */
+function restrictAggregate(agg: Expr, cond: Expr): Expr {
+  const inner = agg.kind === "alias" ? agg.expr : agg;
+  if (inner.kind !== "call" || !AGGREGATES.has(inner.name)) {
+    throw new AnalysisError("WEIR_INVALID_ARGUMENT", `pivot() aggregates must be aggregate function calls, got ${exprName(inner)}`, { hint: 'e.g. .pivot("k").agg(F.sum("v"))' });
+  }
+  const args = (inner.args.length ? inner.args : [mk({ kind: "star" })]).map((a) =>
+    mk<Expr>({ kind: "case", branches: [{ when: cond, then: a.kind === "star" ? mk({ kind: "literal", value: 1 }) : a }] }));
+  return mk({ ...inner, args });
+}
+
+/** DuckDB's JSON structure description of a type, for from_json. */
+function jsonStructure(type: DataType): unknown {
+  switch (type.kind) {
+    case "struct": return Object.fromEntries(type.fields.map((f) => [f.name, jsonStructure(f.type)]));
+    case "array": return [jsonStructure(type.elementType)];
+    case "map": return `MAP(${toDuckDBType(type.keyType)}, ${toDuckDBType(type.valueType)})`;
+    default: return toDuckDBType(type);
+  }
+}

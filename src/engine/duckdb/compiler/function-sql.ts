@@ -1,0 +1,227 @@
+import { AnalysisError } from "../../../errors/index.js";
+import { didYouMean } from "../../../util/index.js";
+
+/** Renders one Weir (Spark-named) function call as DuckDB SQL from its compiled arguments. */
+export type FunctionRenderer = (args: readonly string[], opts: { distinct: boolean; options: Readonly<Record<string, unknown>> }) => string;
+
+const fn = (sqlName: string): FunctionRenderer => (a, o) => `${sqlName}(${o.distinct ? "DISTINCT " : ""}${a.join(", ")})`;
+const arg = (a: readonly string[], i: number): string => a[i] ?? "NULL";
+
+/**
+ * Spark function name → DuckDB SQL. Semantics follow Spark where DuckDB differs: 1-based `substring` with
+ * Spark's negative positions, 0-based `getItem`, `split` by regex, `sum` of integers as BIGINT, …
+ * Other modules register more entries with {@link registerFunctions}.
+ */
+const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
+  // aggregates
+  count: (a, o) => (a.length === 0 || a[0] === "*" ? "count(*)" : `count(${o.distinct ? "DISTINCT " : ""}${a.join(", ")})`),
+  count_distinct: (a) => (a.length === 1 ? `count(DISTINCT ${a[0]})` : `count(DISTINCT (${a.join(", ")}))`),
+  sum: (a, o) => `sum(${o.distinct ? "DISTINCT " : ""}${arg(a, 0)})`,
+  avg: fn("avg"),
+  mean: fn("avg"),
+  min: fn("min"),
+  max: fn("max"),
+  first: (a, o) => (o.options.ignoreNulls ? `first(${arg(a, 0)} ORDER BY 1) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `first(${arg(a, 0)})`),
+  last: (a, o) => (o.options.ignoreNulls ? `last(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `last(${arg(a, 0)})`),
+  // Spark's collect_list/collect_set skip nulls.
+  collect_list: (a) => `coalesce(list(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL), [])`,
+  collect_set: (a) => `coalesce(list(DISTINCT ${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL), [])`,
+  approx_count_distinct: (a) => `approx_count_distinct(${arg(a, 0)})`,
+  stddev: fn("stddev_samp"),
+  stddev_samp: fn("stddev_samp"),
+  stddev_pop: fn("stddev_pop"),
+  variance: fn("var_samp"),
+  var_samp: fn("var_samp"),
+  var_pop: fn("var_pop"),
+  corr: fn("corr"),
+  covar_pop: fn("covar_pop"),
+  covar_samp: fn("covar_samp"),
+  median: fn("median"),
+  percentile_approx: (a) => `approx_quantile(${arg(a, 0)}, ${arg(a, 1)})`,
+  percentile: (a) => `quantile_cont(${arg(a, 0)}, ${arg(a, 1)})`,
+  any_value: fn("any_value"),
+  bool_and: fn("bool_and"),
+  bool_or: fn("bool_or"),
+  // window functions
+  row_number: () => "row_number()",
+  rank: () => "rank()",
+  dense_rank: () => "dense_rank()",
+  percent_rank: () => "percent_rank()",
+  cume_dist: () => "cume_dist()",
+  ntile: fn("ntile"),
+  lag: (a, o) => `lag(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
+  lead: (a, o) => `lead(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
+  nth_value: fn("nth_value"),
+  // misc
+  coalesce: fn("coalesce"),
+  greatest: fn("greatest"),
+  least: fn("least"),
+  isnull: (a) => `(${arg(a, 0)} IS NULL)`,
+  isnotnull: (a) => `(${arg(a, 0)} IS NOT NULL)`,
+  nanvl: (a) => `CASE WHEN isnan(${arg(a, 0)}) THEN ${arg(a, 1)} ELSE ${arg(a, 0)} END`,
+  ifnull: fn("coalesce"),
+  nvl: fn("coalesce"),
+  nullif: fn("nullif"),
+  hash: (a) => `hash(${a.join(", ")})`,
+  xxhash64: (a) => `hash(${a.join(", ")})`,
+  md5: fn("md5"),
+  sha1: fn("sha1"),
+  sha2: (a) => `sha256(${arg(a, 0)})`,
+  crc32: (a) => `hash(${arg(a, 0)})`,
+  monotonically_increasing_id: () => "(row_number() OVER () - 1)",
+  rand: (a) => (a.length ? "random()" : "random()"),
+  input_file_name: () => "''",
+  // construction / access
+  struct: (a) => `struct_pack(${a.join(", ")})`,
+    array: (a) => `[${a.join(", ")}]`,
+  create_map: (a) => `map([${pairs(a).map((p) => p[0]).join(", ")}], [${pairs(a).map((p) => p[1]).join(", ")}])`,
+  map_from_arrays: fn("map"),
+  map_keys: fn("map_keys"),
+  map_values: fn("map_values"),
+  element_at: (a) => `${arg(a, 0)}[${arg(a, 1)}]`,
+  size: (a) => `coalesce(len(${arg(a, 0)}), -1)`,
+  array_contains: (a) => `list_contains(${arg(a, 0)}, ${arg(a, 1)})`,
+  array_distinct: fn("list_distinct"),
+  array_sort: fn("list_sort"),
+  sort_array: (a, o) => `list_sort(${arg(a, 0)}, ${o.options.asc === false ? "'DESC'" : "'ASC'"})`,
+  array_join: (a) => `array_to_string(${arg(a, 0)}, ${arg(a, 1)})`,
+  array_max: fn("list_max"),
+  array_min: fn("list_min"),
+  array_position: (a) => `coalesce(list_position(${arg(a, 0)}, ${arg(a, 1)}), 0)`,
+  array_union: (a) => `list_distinct(list_concat(${arg(a, 0)}, ${arg(a, 1)}))`,
+  flatten: fn("flatten"),
+  slice: (a) => `list_slice(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 1)} + ${arg(a, 2)} - 1)`,
+  explode: (a) => `unnest(${arg(a, 0)})`,
+  explode_outer: (a) => `unnest(CASE WHEN len(${arg(a, 0)}) > 0 THEN ${arg(a, 0)} ELSE [NULL] END)`,
+  posexplode: (a) => `unnest(generate_series(0, len(${arg(a, 0)}) - 1))`,
+  transform: (a) => `list_transform(${arg(a, 0)}, ${arg(a, 1)})`,
+  filter: (a) => `list_filter(${arg(a, 0)}, ${arg(a, 1)})`,
+  exists: (a) => `list_bool_or(list_transform(${arg(a, 0)}, ${arg(a, 1)}))`,
+  forall: (a) => `list_bool_and(list_transform(${arg(a, 0)}, ${arg(a, 1)}))`,
+  aggregate: (a) => `list_reduce(list_prepend(${arg(a, 1)}, ${arg(a, 0)}), ${arg(a, 2)})`,
+  // math
+  abs: fn("abs"),
+  sqrt: fn("sqrt"),
+  exp: fn("exp"),
+  log: (a) => (a.length === 2 ? `(ln(${arg(a, 1)}) / ln(${arg(a, 0)}))` : `ln(${arg(a, 0)})`),
+  log10: fn("log10"),
+  log2: fn("log2"),
+  pow: fn("pow"),
+  power: fn("pow"),
+  // Spark rounds half up (away from zero), as DuckDB's round does for decimals and doubles.
+  round: (a) => `round(${arg(a, 0)}, ${a[1] ?? "0"})`,
+  bround: (a) => `round_even(${arg(a, 0)}, ${a[1] ?? "0"})`,
+  ceil: fn("ceil"),
+  floor: fn("floor"),
+  signum: fn("sign"),
+  pmod: (a) => `(((${arg(a, 0)} % ${arg(a, 1)}) + ${arg(a, 1)}) % ${arg(a, 1)})`,
+  // strings
+  lower: fn("lower"),
+  upper: fn("upper"),
+  length: fn("length"),
+  trim: (a) => (a.length > 1 ? `trim(${arg(a, 0)}, ${arg(a, 1)})` : `trim(${arg(a, 0)})`),
+  ltrim: (a) => (a.length > 1 ? `ltrim(${arg(a, 0)}, ${arg(a, 1)})` : `ltrim(${arg(a, 0)})`),
+  rtrim: (a) => (a.length > 1 ? `rtrim(${arg(a, 0)}, ${arg(a, 1)})` : `rtrim(${arg(a, 0)})`),
+  // Spark's concat is null if any input is null; concat_ws skips nulls.
+  concat: (a) => `(${a.map((x) => `CAST(${x} AS VARCHAR)`).join(" || ")})`,
+  concat_ws: (a) => `concat_ws(${a.join(", ")})`,
+  substring: (a) => `CASE WHEN ${arg(a, 1)} < 0 THEN substring(${arg(a, 0)}, length(${arg(a, 0)}) + ${arg(a, 1)} + 1, ${a[2] ?? "2147483647"}) WHEN ${arg(a, 1)} = 0 THEN substring(${arg(a, 0)}, 1, ${a[2] ?? "2147483647"}) ELSE substring(${arg(a, 0)}, ${arg(a, 1)}, ${a[2] ?? "2147483647"}) END`,
+  substring_index: (a) => `CASE WHEN ${arg(a, 2)} > 0 THEN array_to_string(string_split(${arg(a, 0)}, ${arg(a, 1)})[1:${arg(a, 2)}], ${arg(a, 1)}) ELSE array_to_string(string_split(${arg(a, 0)}, ${arg(a, 1)})[${arg(a, 2)}:], ${arg(a, 1)}) END`,
+  split: (a) => (a.length > 2
+    ? `CASE WHEN ${arg(a, 2)} > 0 THEN regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)})[1:${arg(a, 2)}] ELSE regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)}) END`
+    : `regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)})`),
+  regexp_extract: (a) => `regexp_extract(${arg(a, 0)}, ${arg(a, 1)}, ${a[2] ?? "1"})`,
+  regexp_replace: (a) => `regexp_replace(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 2)}, 'g')`,
+  regexp_like: (a) => `regexp_matches(${arg(a, 0)}, ${arg(a, 1)})`,
+  lpad: fn("lpad"),
+  rpad: fn("rpad"),
+  repeat: fn("repeat"),
+  reverse: fn("reverse"),
+  initcap: (a) => `array_to_string(list_transform(string_split(lower(${arg(a, 0)}), ' '), lambda w: upper(w[1]) || w[2:]), ' ')`,
+  instr: (a) => `instr(${arg(a, 0)}, ${arg(a, 1)})`,
+  locate: (a) => (a.length > 2 ? `CASE WHEN instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) = 0 THEN 0 ELSE instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) + ${arg(a, 2)} - 1 END` : `instr(${arg(a, 1)}, ${arg(a, 0)})`),
+  translate: fn("translate"),
+  format_string: fn("printf"),
+  ascii: fn("ascii"),
+  base64: fn("to_base64"),
+  unbase64: fn("from_base64"),
+  startswith: fn("starts_with"),
+  endswith: fn("ends_with"),
+  contains: fn("contains"),
+  levenshtein: fn("levenshtein"),
+  soundex: fn("soundex"),
+  // dates and times (Spark patterns are translated by the caller into strftime patterns)
+  current_date: () => "current_date",
+  current_timestamp: () => "current_timestamp",
+  now: () => "current_timestamp",
+  to_date: (a) => (a.length > 1 ? `CAST(try_strptime(CAST(${arg(a, 0)} AS VARCHAR), ${arg(a, 1)}) AS DATE)` : `TRY_CAST(${arg(a, 0)} AS DATE)`),
+  to_timestamp: (a) => (a.length > 1 ? `CAST(try_strptime(CAST(${arg(a, 0)} AS VARCHAR), ${arg(a, 1)}) AS TIMESTAMPTZ)` : `TRY_CAST(${arg(a, 0)} AS TIMESTAMPTZ)`),
+  date_format: (a) => `strftime(${arg(a, 0)}, ${arg(a, 1)})`,
+  year: fn("year"),
+  quarter: fn("quarter"),
+  month: fn("month"),
+  dayofmonth: fn("dayofmonth"),
+  dayofweek: (a) => `(dayofweek(${arg(a, 0)}) + 1)`,
+  dayofyear: fn("dayofyear"),
+  weekofyear: fn("weekofyear"),
+  hour: fn("hour"),
+  minute: fn("minute"),
+  second: fn("second"),
+  date_trunc: (a) => `date_trunc(${arg(a, 0)}, ${arg(a, 1)})`,
+  trunc: (a) => `CAST(date_trunc(${arg(a, 1)}, ${arg(a, 0)}) AS DATE)`,
+  date_add: (a) => `CAST(${arg(a, 0)} AS DATE) + CAST(${arg(a, 1)} AS INTEGER)`,
+  date_sub: (a) => `CAST(${arg(a, 0)} AS DATE) - CAST(${arg(a, 1)} AS INTEGER)`,
+  datediff: (a) => `datediff('day', CAST(${arg(a, 1)} AS DATE), CAST(${arg(a, 0)} AS DATE))`,
+  add_months: (a) => `CAST(${arg(a, 0)} + to_months(${arg(a, 1)}) AS DATE)`,
+  months_between: (a) => `(datediff('month', CAST(${arg(a, 1)} AS DATE), CAST(${arg(a, 0)} AS DATE)))`,
+  last_day: (a) => `last_day(${arg(a, 0)})`,
+  unix_timestamp: (a) => (a.length ? `CAST(epoch(${arg(a, 0)}) AS BIGINT)` : "CAST(epoch(current_timestamp) AS BIGINT)"),
+  from_unixtime: (a) => `strftime(to_timestamp(${arg(a, 0)}), ${a[1] ?? "'%Y-%m-%d %H:%M:%S'"})`,
+  to_utc_timestamp: (a) => `timezone(${arg(a, 1)}, CAST(${arg(a, 0)} AS TIMESTAMP))`,
+  from_utc_timestamp: (a) => `CAST(timezone(${arg(a, 1)}, CAST(${arg(a, 0)} AS TIMESTAMPTZ)) AS TIMESTAMP)`,
+  make_date: fn("make_date"),
+  time_window: (a) => {
+    const [ts, size, slide, off] = [arg(a, 0), arg(a, 1), arg(a, 2), arg(a, 3)];
+    const us = `epoch_us(${ts})`;
+    const last = `(CAST(floor((${us} - ${off}) / ${slide}) AS BIGINT) * ${slide} + ${off})`;
+    const win = (start: string): string => `struct_pack("start" := CAST(make_timestamp(${start}) AS TIMESTAMPTZ), "end" := CAST(make_timestamp(${start} + ${size}) AS TIMESTAMPTZ))`;
+    // Tumbling when slide = size: one window; sliding: every window start within (ts - size, ts].
+    return `CASE WHEN ${ts} IS NULL THEN NULL ELSE unnest(list_transform(list_filter(list_transform(range(0, CAST(ceil(${size} / ${slide}) AS BIGINT)), lambda i: ${last} - i * ${slide}), lambda st: st + ${size} > ${us}), lambda st: ${win("st")})) END`;
+  },
+}));
+
+function pairs(a: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < a.length; i += 2) out.push([a[i]!, a[i + 1]!]);
+  return out;
+}
+
+/** Aggregate function names (used by the analyzer to tell aggregate from scalar expressions). */
+export const AGGREGATES: ReadonlySet<string> = new Set([
+  "count", "count_distinct", "sum", "avg", "mean", "min", "max", "first", "last", "collect_list", "collect_set",
+  "approx_count_distinct", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr",
+  "covar_pop", "covar_samp", "median", "percentile_approx", "percentile", "any_value", "bool_and", "bool_or",
+]);
+
+/**
+ * Render a function call. Unknown names fail with "did you mean".
+ * @example `renderFunction("upper", ["\"name\""], { distinct: false, options: {} }) // 'upper("name")'`
+ */
+export function renderFunction(name: string, args: readonly string[], opts: { distinct: boolean; options: Readonly<Record<string, unknown>> }): string {
+  const r = REGISTRY.get(name);
+  if (!r) {
+    const guess = didYouMean(name, [...REGISTRY.keys()]);
+    throw new AnalysisError("WEIR_INVALID_ARGUMENT", `Unknown function "${name}"${guess ? `. Did you mean "${guess}"?` : ""}`, {
+      hint: "use a function from F, or F.expr(\"...\") for any DuckDB SQL function",
+    });
+  }
+  return r(args, opts);
+}
+
+/**
+ * Add or replace function renderers (used by function families defined in other modules).
+ * @example `registerFunctions({ my_fn: (a) => \`my_fn(\${a[0]})\` })`
+ */
+export function registerFunctions(entries: Readonly<Record<string, FunctionRenderer>>): void {
+  for (const [k, v] of Object.entries(entries)) REGISTRY.set(k, v);
+}

@@ -1,0 +1,18 @@
+/**
+ * engine — executes logical plans. `duckdb/` compiles a plan into one DuckDB statement per action and runs it
+ * on the embedded database; `js/` (later) runs user functions on worker threads.
+ *
+ *   Plan ──optimize──▶ PlanCompiler (resolve + check columns, bind literals) ──▶ SQL ──▶ DuckDBExecutor
+ *                          │ scans: list files, prune partitions (io)                 │ rows / stream / describe
+ *
+ * Invariants: every identifier in generated SQL is quoted; every literal is a bound parameter; one
+ * connection statement at a time on the main connection, streams on their own connections.
+ */
+export { DuckDBExecutor, schemaOf, type DuckDBSettings, type ColumnInfo, type QueryResult } from "./duckdb/duckdb-executor.js";
+export { compileQuery, type CompiledQuery } from "./duckdb/compile-query.js";
+export { PlanCompiler, outputName, type ExternalScans } from "./duckdb/compiler/compile-plan.js";
+export { ParamCollector, type BoundParams } from "./duckdb/params.js";
+export { registerFunctions, AGGREGATES, type FunctionRenderer } from "./duckdb/compiler/function-sql.js";
+export { INPUT_FILE_COLUMN, type ScanReport } from "./duckdb/compiler/compile-scan.js";
+export { type Relation, type Field } from "./duckdb/compiler/relation.js";
+export { translateDuckDBError } from "./duckdb/translate-error.js";

@@ -1,0 +1,16 @@
+/**
+ * Weir — batch data processing for TypeScript: lazy DataFrames and SQL on embedded DuckDB, file I/O with atomic
+ * writes, Delta Lake tables, and (coming) worker-thread datasets, pipelines and an orchestrator.
+ *
+ * @example
+ * ```ts
+ * import { Session, col, F, t } from "weir";
+ * await using spark = await Session.create();
+ * const df = spark.read.option("header", true).csv("orders.csv");
+ * await df.groupBy("status").agg(F.count("*").alias("n")).show();
+ * ```
+ */
+export * from "./dataframe/index.js";
+export { t, parseSchemaDDL, parseDataType, treeString, simpleString } from "./types/index.js";
+export type * from "./types/index.js";
+export { WeirError, AnalysisError, IoError, ExecutionError, DeltaError, ERROR_CODES, type ErrorCode } from "./errors/index.js";
