@@ -231,7 +231,8 @@ function isInside(file: string, dir: string): boolean {
 
 function toInstant(value: Date | string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  // A date-only ISO string would parse as UTC in JS but local time with a time part; keep both local, as Spark does.
+  const ms = value instanceof Date ? value.getTime() : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00` : value);
   if (Number.isNaN(ms)) {
     throw new WeirError("WEIR_INVALID_ARGUMENT", `Invalid ${option} "${String(value)}": not a timestamp`, {
       hint: `use an ISO timestamp such as "2024-06-01T08:00:00" or a Date`,
