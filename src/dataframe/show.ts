@@ -37,12 +37,12 @@ export function formatTable(columns: readonly string[], rows: readonly Record<st
  */
 export function formatValue(v: unknown, type?: DataType): string {
   if (v === null || v === undefined) return "NULL";
-  if (v instanceof Date) return type?.kind === "date" ? v.toISOString().slice(0, 10) : formatDate(v, type !== undefined && type.kind !== "date");
+  if (v instanceof Date) return type?.kind === "date" ? v.toISOString().slice(0, 10) : formatDate(v, type !== undefined);
   if (typeof v === "number" && (type?.kind === "double" || type?.kind === "float") && Number.isInteger(v)) return `${v}.0`;
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
-  if (v instanceof Map) return `{${[...v.entries()].map(([k, x]) => `${formatValue(k)} -> ${formatValue(x)}`).join(", ")}}`;
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, type?.kind === "array" ? type.elementType : undefined)).join(", ")}]`;
+  if (v instanceof Map) return `{${[...v.entries()].map(([k, x]) => `${formatValue(k, type?.kind === "map" ? type.keyType : undefined)} -> ${formatValue(x, type?.kind === "map" ? type.valueType : undefined)}`).join(", ")}}`;
   if (v instanceof Uint8Array) return `[${[...v].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ")}]`;
-  if (typeof v === "object") return `{${Object.values(v as Record<string, unknown>).map(formatValue).join(", ")}}`;
+  if (typeof v === "object") return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => formatValue(x, type?.kind === "struct" ? type.fields.find((f) => f.name === k)?.type : undefined)).join(", ")}}`;
   return String(v);
 }
 
