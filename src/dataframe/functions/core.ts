@@ -67,6 +67,10 @@ export function nanvl(a: ColumnLike, b: ColumnLike): Column { return call("nanvl
 export function nullif(a: ColumnLike, b: ColumnLike): Column { return call("nullif", [a, b]); }
 /** Logical NOT. @example `F.not(col("flag"))` */
 export function not(x: ColumnLike): Column<boolean> { return new Column(mk({ kind: "unary", op: "not", operand: c(x) })); }
+/** Bitwise NOT of an integer (Spark's `bitwise_not`). @example `F.bitwiseNot("flags")` */
+export function bitwiseNot(x: ColumnLike): Column<number> { return new Column(mk({ kind: "unary", op: "bitnot", operand: c(x) })); }
+/** Alias of {@link bitwiseNot} (Spark's older `bitwiseNOT`). @example `F.bitwiseNOT("flags")` */
+export const bitwiseNOT = bitwiseNot;
 /** A hash of the values (64-bit). @example `F.hash("id", "day")` */
 export function hash(...cols: ColumnLike[]): Column<bigint> { return call("hash", cols); }
 /** 64-bit hash (DuckDB's hash; values differ from Spark's xxhash64). @example `F.xxhash64("id")` */

@@ -46,6 +46,8 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
     }
     case "binary": {
       if (e.op === "^") return `xor(${go(e.left)}, ${go(e.right)})`;
+      // Spark's `/` and `%` are null for a zero divisor (DuckDB's `/` gives ±Infinity).
+      if (e.op === "/" || e.op === "%") return `(${go(e.left)} ${e.op} NULLIF(${go(e.right)}, 0))`;
       return `(${go(e.left)} ${BINARY_SQL[e.op] ?? bug(`unknown operator ${e.op}`)} ${go(e.right)})`;
     }
     case "unary":
@@ -70,7 +72,8 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
     case "between": return `(${go(e.expr)} BETWEEN ${go(e.lower)} AND ${go(e.upper)})`;
     case "like":
       if (e.op === "rlike") return `regexp_matches(${go(e.expr)}, ${go(e.pattern)})`;
-      return `(${go(e.expr)} ${e.op === "like" ? "LIKE" : "ILIKE"} ${go(e.pattern)})`;
+      // Spark's LIKE escapes with a backslash by default; DuckDB's has no default escape character.
+      return `(${go(e.expr)} ${e.op === "like" ? "LIKE" : "ILIKE"} ${go(e.pattern)} ESCAPE '\\')`;
     case "sort": return compileSortOrder(e, ctx);
     case "window": return `${go(e.fn)} OVER (${compileWindowSpec(e.spec, ctx)})`;
     case "sql": return `(${e.text})`;
