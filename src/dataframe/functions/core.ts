@@ -65,6 +65,14 @@ export function isnan(x: ColumnLike): Column<boolean> { return new Column(mk({ k
 export function nanvl(a: ColumnLike, b: ColumnLike): Column { return call("nanvl", [a, b]); }
 /** Null when a = b, else a. @example `F.nullif("a", "b")` */
 export function nullif(a: ColumnLike, b: ColumnLike): Column { return call("nullif", [a, b]); }
+/** `b` when `a` is null, else `a` (Spark's `ifnull`). @example `F.ifnull("nickname", "name")` */
+export function ifnull(a: ColumnLike, b: ColumnLike): Column { return call("coalesce", [a, b]); }
+/** Alias of {@link ifnull}. @example `F.nvl("discount", F.lit(0))` */
+export function nvl(a: ColumnLike, b: ColumnLike): Column { return call("coalesce", [a, b]); }
+/** `b` when `a` is not null, else `c`. @example `F.nvl2("email", F.lit("yes"), F.lit("no"))` */
+export function nvl2(a: ColumnLike, b: ColumnLike, c2: ColumnLike): Column {
+  return new Column(mk({ kind: "case", branches: [{ when: mk({ kind: "unary", op: "isnotnull", operand: c(a) }), then: c(b) }], otherwise: c(c2) }));
+}
 /** Logical NOT. @example `F.not(col("flag"))` */
 export function not(x: ColumnLike): Column<boolean> { return new Column(mk({ kind: "unary", op: "not", operand: c(x) })); }
 /** Bitwise NOT of an integer (Spark's `bitwise_not`). @example `F.bitwiseNot("flags")` */

@@ -37,7 +37,11 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
       throw new AnalysisError("WEIR_INVALID_ARGUMENT", `"*" is only allowed directly in select(), not inside an expression (${ctx.scope.context})`, {
         hint: 'use select("*", ...) or list the columns',
       });
-    case "literal": return ctx.params.bind(e.value, e.type);
+    case "literal": {
+      const placeholder = ctx.params.bind(e.value, e.type);
+      // A typed literal travels in its wire type (dates and decimals as text): cast it to the declared type.
+      return e.type && e.value !== null && e.value !== undefined ? `CAST(${placeholder} AS ${toDuckDBType(e.type)})` : placeholder;
+    }
     case "param": return `$${e.name}`;
     case "call": {
       if (e.name === "input_file_name") return ctx.inputFileName ?? "''";
@@ -56,7 +60,8 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
         case "negate": return `(- ${go(e.operand)})`;
         case "isnull": return `(${go(e.operand)} IS NULL)`;
         case "isnotnull": return `(${go(e.operand)} IS NOT NULL)`;
-        case "isnan": return `isnan(${go(e.operand)})`;
+        // Spark's isnan(null) is false, not null.
+        case "isnan": return `coalesce(isnan(${go(e.operand)}), false)`;
         case "bitnot": return `(~ ${go(e.operand)})`;
         default: return bug("unknown unary operator", { e });
       }
