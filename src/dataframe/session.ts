@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WeirError } from "../errors/index.js";
-import { DuckDBExecutor, type ExternalScans } from "../engine/index.js";
+import { DuckDBExecutor, compileDeltaScan, type ExternalScans } from "../engine/index.js";
 import { plan, type Plan } from "../plan/index.js";
 import { t, type DataType, type StructType, parseSchemaDDL } from "../types/index.js";
 import { DataFrame } from "./dataframe.js";
@@ -55,7 +55,7 @@ export class Session implements AsyncDisposable {
     const views = new Map<string, { name: string; plan: Plan }>();
     this.runtime = {
       executor,
-      external: {} as ExternalScans,
+      external: { compileDeltaScan } as ExternalScans,
       scratchDir: tempDir,
       views,
       nextCacheName: () => `c${++this.cacheCounter}`,

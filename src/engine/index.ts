@@ -16,3 +16,4 @@ export { registerFunctions, AGGREGATES, type FunctionRenderer } from "./duckdb/c
 export { INPUT_FILE_COLUMN, type ScanReport } from "./duckdb/compiler/compile-scan.js";
 export { type Relation, type Field } from "./duckdb/compiler/relation.js";
 export { translateDuckDBError } from "./duckdb/translate-error.js";
+export { compileDeltaScan, loadDeltaSnapshot } from "./duckdb/delta-scan.js";
