@@ -1,6 +1,7 @@
 import { compileQuery, schemaOf, type CompiledQuery, type DuckDBExecutor, type ExternalScans } from "../engine/index.js";
 import type { Plan } from "../plan/index.js";
 import type { StructType } from "../types/index.js";
+import type { RuntimeConfig } from "./runtime-config.js";
 
 /**
  * What a DataFrame needs from its session to run: compile a plan (with Weir's external scans such as Delta)
@@ -15,6 +16,8 @@ export interface Runtime {
   readonly views: Map<string, { name: string; plan: Plan }>;
   /** Name for a new cache table (unique in the session). */
   nextCacheName(): string;
+  /** The session's configuration (`spark.conf`), e.g. `spark.sql.sources.partitionOverwriteMode` for writes. */
+  readonly conf?: RuntimeConfig;
   /** Run work as a tracked job (progress, metrics); returns its result. */
   job<T>(description: string, work: () => Promise<T>): Promise<T>;
 }

@@ -59,6 +59,7 @@ export class Session implements AsyncDisposable {
       scratchDir: tempDir,
       views,
       nextCacheName: () => `c${++this.cacheCounter}`,
+      conf,
       job: (_description, work) => work(),
     };
   }
