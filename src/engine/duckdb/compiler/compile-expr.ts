@@ -3,6 +3,7 @@ import type { Expr, FrameBound, SortOrder, WindowSpecNode } from "../../../expr/
 import { toDuckDBType } from "../../../types/index.js";
 import { quoteIdent, quoteString } from "../../../util/index.js";
 import type { ParamCollector } from "../params.js";
+import { compileCast } from "./compile-cast.js";
 import { renderFunction } from "./function-sql.js";
 import type { Scope } from "./relation.js";
 
@@ -65,7 +66,7 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
         case "bitnot": return `(~ ${go(e.operand)})`;
         default: return bug("unknown unary operator", { e });
       }
-    case "cast": return `${e.strict ? "CAST" : "TRY_CAST"}(${go(e.expr)} AS ${toDuckDBType(e.type)})`;
+    case "cast": return compileCast(go(e.expr), e.type, e.strict ?? false);
     case "alias": return go(e.expr);
     case "case": {
       const branches = e.branches.map((b) => `WHEN ${go(b.when)} THEN ${go(b.then)}`).join(" ");
