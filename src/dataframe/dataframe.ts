@@ -1,24 +1,15 @@
 import { WeirError } from "../errors/index.js";
 import { mk, type Expr } from "../expr/index.js";
-import { plan, planTreeString, optimize, type JoinType, type Plan } from "../plan/index.js";
-import { quoteIdent } from "../util/index.js";
-import { simpleString, treeString, type DataType, type StructType } from "../types/index.js";
+import { plan, type Plan } from "../plan/index.js";
+import { simpleString, treeString, type StructType } from "../types/index.js";
+import { checkpointPlan, collectRows, countRows, explainText, persistPlan, showText, streamRows, unpersistPlan } from "./actions.js";
 import { Column, colExpr, sortOrder } from "./column.js";
-import { GroupedData } from "./grouped-data.js";
-import { compile, schemaOfPlan, type Runtime } from "./runtime.js";
-import { formatTable } from "./show.js";
-import type { ColName, Renamed, Row, SelectItem, SelectRow, Simplify, WithColumn } from "./typed.js";
-import { DataFrameWriter } from "./writer.js";
 import { describeStats } from "./describe.js";
-
-const JOIN_TYPES: Record<string, JoinType> = {
-  inner: "inner", cross: "cross", outer: "full", full: "full", fullouter: "full", full_outer: "full", left: "left",
-  leftouter: "left", left_outer: "left", right: "right", rightouter: "right", right_outer: "right", semi: "left_semi",
-  leftsemi: "left_semi", left_semi: "left_semi", anti: "left_anti", leftanti: "left_anti", left_anti: "left_anti",
-};
-
-/** The `on` argument of join: column name(s) present on both sides, or a boolean Column. */
-export type JoinOn<S, S2> = (ColName<S> & ColName<S2>) | readonly (ColName<S> & ColName<S2>)[] | Column<unknown, string>;
+import { GroupedData } from "./grouped-data.js";
+import { resolveJoinType, type JoinOn, type JoinRow, type JoinTypeName } from "./join-types.js";
+import { schemaOfPlan, type Runtime } from "./runtime.js";
+import type { ColName, IsRow, Renamed, Row, SelectItem, SelectRow, Simplify, WithColumn } from "./typed.js";
+import { DataFrameWriter } from "./writer.js";
 
 /**
  * A lazy, immutable distributed-collection-style table, as in Spark: transformations build a plan, actions
@@ -165,17 +156,17 @@ export class DataFrame<S = Row> {
    * column; as a Column it is any condition, and both sides' columns are kept (ambiguous names must then be
    * referenced through `df.col(name)` or aliases).
    */
-  join<S2>(other: DataFrame<S2>, on?: JoinOn<S, S2>, how: JoinTypeName = "inner"): DataFrame<JoinRow<S, S2, typeof how>> {
-    const joinType = JOIN_TYPES[how.toLowerCase()];
-    if (!joinType) throw new WeirError("WEIR_INVALID_ARGUMENT", `Unknown join type "${how}"`, { hint: `use one of ${Object.keys(JOIN_TYPES).join(", ")}` });
+  join<S2, H extends JoinTypeName = "inner">(other: DataFrame<S2>, on?: JoinOn<S, S2>, how?: H): DataFrame<JoinRow<S, S2, H>> {
+    const joinType = resolveJoinType(how ?? "inner");
     const base = { kind: "join" as const, left: this.plan, right: other.plan, how: on === undefined && joinType === "inner" ? ("cross" as const) : joinType };
     if (on === undefined) return this.next(plan(base));
     if (on instanceof Column) return this.next(plan({ ...base, condition: on.expr }));
     const names = (typeof on === "string" ? [on] : [...(on as readonly string[])]) as string[];
+    if (names.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", "join() failed: `on` lists no columns", { hint: 'name the key columns, e.g. join(other, ["id"])' });
     return this.next(plan({ ...base, using: names }));
   }
   /** Cartesian product. */
-  crossJoin<S2>(other: DataFrame<S2>): DataFrame<Simplify<S & S2>> {
+  crossJoin<S2>(other: DataFrame<S2>): DataFrame<JoinRow<S, S2, "cross">> {
     return this.next(plan({ kind: "join", left: this.plan, right: other.plan, how: "cross" }));
   }
   /** Rows of both, by column position (UNION ALL, as in Spark). */
@@ -217,9 +208,14 @@ export class DataFrame<S = Row> {
   dropna(how: "any" | "all" = "any", thresh?: number, subset?: readonly ColName<S>[]): DataFrame<S> {
     return this.next(plan({ kind: "dropna", input: this.plan, how, ...(thresh !== undefined ? { thresh } : {}), ...(subset ? { subset } : {}) }));
   }
-  /** Replace values (`{ old: new }` or a single pair) in columns of a matching type. */
+  /**
+   * Replace values in columns of a matching type (Spark's rules: numbers in numeric columns, strings in string
+   * columns, booleans in boolean columns): a single pair, arrays of old/new values, `{ old: new }` (string keys)
+   * or a `Map` (keys of any type).
+   */
   replace(toReplace: unknown, value?: unknown, subset?: readonly ColName<S>[]): DataFrame<S> {
-    const mapping: [unknown, unknown][] = toReplace !== null && typeof toReplace === "object" && !Array.isArray(toReplace)
+    const mapping: [unknown, unknown][] = toReplace instanceof Map ? [...toReplace.entries()]
+      : toReplace !== null && typeof toReplace === "object" && !Array.isArray(toReplace)
       ? Object.entries(toReplace as Record<string, unknown>)
       : Array.isArray(toReplace) ? toReplace.map((v, i) => [v, Array.isArray(value) ? value[i] : value]) : [[toReplace, value]];
     return this.next(plan({ kind: "replace", input: this.plan, mapping, ...(subset ? { subset } : {}) }));
@@ -240,30 +236,21 @@ export class DataFrame<S = Row> {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new WeirError("WEIR_INVALID_ARGUMENT", `coalesce(${numPartitions}) needs a positive integer`, { hint: "e.g. df.coalesce(1)" });
     return this.next(plan({ kind: "repartition", input: this.plan, numPartitions, keys: [], shuffle: false }));
   }
-  /** Materialize once (into DuckDB memory, spilling to disk) and reuse for later actions. */
+  /** Materialize once (into DuckDB memory, spilling to tempDir); later actions read only the cached data. */
   async cache(): Promise<DataFrame<S>> {
     return this.persist();
   }
   /** Same as cache(); Weir keeps cached data in DuckDB, which spills to tempDir under memory pressure. */
   async persist(): Promise<DataFrame<S>> {
-    if (this.plan.kind === "materialized") return this;
-    const name = this.runtime.nextCacheName();
-    const q = await compile(this.runtime, this.plan, true);
-    await this.runtime.job("cache", () => this.runtime.executor.exec(`CREATE TABLE weir_cache.${quoteIdent(name)} AS ${q.sql}`, q.params, "cache()"));
-    return this.next(plan({ kind: "materialized", storage: { kind: "table", name }, original: this.plan }));
+    return this.next(await persistPlan(this.runtime, this.plan));
   }
   /** Drop a cached DataFrame's data; returns the uncached DataFrame. */
   async unpersist(): Promise<DataFrame<S>> {
-    if (this.plan.kind !== "materialized" || this.plan.storage.kind !== "table") return this;
-    await this.runtime.executor.exec(`DROP TABLE IF EXISTS weir_cache.${quoteIdent(this.plan.storage.name)}`);
-    return this.next(this.plan.original);
+    return this.next(await unpersistPlan(this.runtime, this.plan));
   }
-  /** Write to Parquet under the session's checkpoint directory and continue from there (the plan is truncated). */
+  /** Write to Parquet under the session's temp directory and continue from there (the plan is truncated). */
   async checkpoint(): Promise<DataFrame<S>> {
-    const dir = `${this.runtime.scratchDir}/checkpoint-${this.runtime.nextCacheName()}`;
-    const q = await compile(this.runtime, this.plan, true);
-    await this.runtime.job("checkpoint", () => this.runtime.executor.exec(`COPY (${q.sql}) TO ${quoteLiteralPath(dir)} (FORMAT parquet, PER_THREAD_OUTPUT true)`, q.params, "checkpoint()"));
-    return this.next(plan({ kind: "materialized", storage: { kind: "parquet", path: dir }, original: this.plan }));
+    return this.next(await checkpointPlan(this.runtime, this.plan));
   }
   /** Register as a temporary view for `session.sql`. */
   createOrReplaceTempView(name: string): void {
@@ -296,28 +283,17 @@ export class DataFrame<S = Row> {
   }
   /** The logical plan, optimized plan, generated SQL and DuckDB's physical plan, with files scanned per scan. */
   async explain(options: { print?: boolean } = {}): Promise<string> {
-    const q = await compile(this.runtime, this.plan);
-    const physical = await this.runtime.executor.query(`EXPLAIN ${q.sql}`, q.params, "explain()");
-    const scans = q.scans.map((s) => `  ${s.format} ${s.paths.join(", ")}: ${s.filesScanned} of ${s.filesTotal} files`).join("\n");
-    const text = [
-      "== Logical Plan ==", planTreeString(this.plan), "",
-      "== Optimized Plan ==", planTreeString(optimize(this.plan)), "",
-      "== Scans ==", scans || "  (none)", "",
-      "== SQL ==", q.sql, "",
-      "== Physical Plan (DuckDB) ==", physical.rows.map((r) => String(r.explain_value ?? "")).join("\n"),
-    ].join("\n");
+    const text = await explainText(this.runtime, this.plan);
     if (options.print !== false) console.log(text);
     return text;
   }
 
   // ---- actions ---------------------------------------------------------------------------------
-  /** All rows. */
+  /** All rows (long → bigint, date/timestamp → Date, decimal → number up to precision 15 else string, map → Map). */
   async collect(): Promise<S[]> {
-    const q = await compile(this.runtime, this.plan, true);
-    const res = await this.runtime.job("collect", () => this.runtime.executor.query(q.sql, q.params, "collect()"));
-    return res.rows as S[];
+    return (await collectRows(this.runtime, this.plan)) as S[];
   }
-  /** Alias of collect() returning plain objects. */
+  /** Alias of collect(). */
   async toArray(): Promise<S[]> {
     return this.collect();
   }
@@ -325,7 +301,7 @@ export class DataFrame<S = Row> {
   async take(n: number): Promise<S[]> {
     return this.limit(n).collect();
   }
-  /** The first `n` rows (default 1 → a single row or undefined, as in PySpark's head()). */
+  /** The first row (or undefined when empty) without `n`, as PySpark's head(); the first `n` rows with it. */
   async head(): Promise<S | undefined>;
   async head(n: number): Promise<S[]>;
   async head(n?: number): Promise<S | S[] | undefined> {
@@ -338,18 +314,15 @@ export class DataFrame<S = Row> {
   }
   /** Whether there are no rows. */
   async isEmpty(): Promise<boolean> {
-    return (await this.take(1)).length === 0;
+    return (await this.limit(1).count()) === 0;
   }
   /** Number of rows. */
   async count(): Promise<number> {
-    const q = await compile(this.runtime, this.plan);
-    const res = await this.runtime.job("count", () => this.runtime.executor.query(`SELECT count(*) AS n FROM (${q.sql})`, q.params, "count()"));
-    return Number(res.rows[0]?.n ?? 0);
+    return countRows(this.runtime, this.plan);
   }
   /** Print the first `n` rows as a table, Spark-style (returns the text too). */
   async show(n = 20, truncate: boolean | number = true, vertical = false): Promise<string> {
-    const rows = await this.limit(n + 1).collectAllowingDuplicates();
-    const text = formatTable(rows.columns, rows.rows.slice(0, n), { truncate, more: rows.rows.length > n, shown: n, vertical, types: rows.types });
+    const text = await showText(this.runtime, this.limit(n + 1).plan, n, truncate, vertical);
     process.stdout.write(text);
     return text;
   }
@@ -361,10 +334,9 @@ export class DataFrame<S = Row> {
   summary(...statistics: string[]): Promise<DataFrame<Row>> {
     return describeStats(this as DataFrame<Row>, [], statistics.length ? statistics : ["count", "mean", "stddev", "min", "25%", "50%", "75%", "max"]);
   }
-  /** Rows in batches of about `batchRows`, streamed (results larger than memory). */
+  /** Rows in batches of about `batchRows`, streamed from DuckDB (results larger than memory). */
   async *toLocalIterator(batchRows = 10_000): AsyncGenerator<S[]> {
-    const q = await compile(this.runtime, this.plan, true);
-    yield* this.runtime.executor.stream(q.sql, q.params, batchRows) as AsyncGenerator<S[]>;
+    yield* streamRows(this.runtime, this.plan, batchRows) as AsyncGenerator<S[]>;
   }
   /** Iterate rows one by one, streamed. */
   async *[Symbol.asyncIterator](): AsyncGenerator<S> {
@@ -375,31 +347,13 @@ export class DataFrame<S = Row> {
     return new DataFrameWriter(this.runtime, this.plan);
   }
 
-  /** Rows with column names, allowing duplicate names (for show()). */
-  private async collectAllowingDuplicates(): Promise<{ columns: string[]; rows: Record<string, unknown>[]; types: DataType[] }> {
-    const q = await compile(this.runtime, this.plan);
-    const positional = q.columns.map((_, i) => `c${i}`);
-    const res = await this.runtime.job("show", () => this.runtime.executor.query(`SELECT ${positional.map((p, i) => `#${i + 1} AS ${p}`).join(", ")} FROM (${q.sql})`, q.params, "show()"));
-    return { columns: positional.map((_, i) => q.columns[i]!), types: res.columns.map((c) => c.type), rows: res.rows.map((r) => Object.fromEntries(q.columns.map((c, i) => [c, r[positional[i]!]]))) };
-  }
-
   private sessionViews(): Map<string, { name: string; plan: Plan }> {
     return this.runtime.views;
   }
 }
 
-/** Join type names accepted by join(), as in PySpark. @example `"left_anti"` */
-export type JoinTypeName = "inner" | "cross" | "outer" | "full" | "fullouter" | "full_outer" | "left" | "leftouter" | "left_outer" | "right" | "rightouter" | "right_outer" | "semi" | "leftsemi" | "left_semi" | "anti" | "leftanti" | "left_anti";
-/** The row type of a join. @example `JoinRow<{a: number}, {b: string}, "inner">` */
-export type JoinRow<S, S2, H> = H extends "semi" | "leftsemi" | "left_semi" | "anti" | "leftanti" | "left_anti" ? S : IsRow<S, IsRow<S2, Simplify<S & S2>>>;
-type IsRow<S, T> = string extends keyof S ? Row : T;
-
 function sqlItem(text: string): Expr {
   const m = /^([\s\S]+?)\s+AS\s+([A-Za-z_][A-Za-z0-9_]*|`[^`]+`|"[^"]+")\s*$/i.exec(text);
   if (m) return mk({ kind: "alias", expr: mk({ kind: "sql", text: m[1]! }), name: m[2]!.replace(/^[`"]|[`"]$/g, "") });
   return mk({ kind: "sql", text });
-}
-
-function quoteLiteralPath(p: string): string {
-  return `'${p.replaceAll("'", "''")}'`;
 }

@@ -4,7 +4,11 @@ import { plan, type Plan } from "../plan/index.js";
 import { Column, colExpr } from "./column.js";
 import { DataFrame } from "./dataframe.js";
 import type { Runtime } from "./runtime.js";
-import type { ColName, Row, SelectRow, Simplify } from "./typed.js";
+import type { ColName, IsRow, Row, SelectRow, Simplify } from "./typed.js";
+
+/** The row of a groupBy shortcut (`sum("x")` → column `"sum(x)"`). */
+type ShortcutRow<S, K, F extends string, C extends string, V> = IsRow<S, Simplify<K & { [P in C as `${F}(${P})`]: V }>>;
+type Field<S, C> = C extends keyof S ? S[C] : unknown;
 
 const DICT_AGGS: Record<string, string> = { sum: "sum", avg: "avg", mean: "avg", min: "min", max: "max", count: "count", first: "first", last: "last", stddev: "stddev", variance: "variance", collect_list: "collect_list", collect_set: "collect_set" };
 
@@ -31,7 +35,8 @@ export class GroupedData<S, K> {
       exprs = Object.entries(args[0] as Record<string, string>).map(([colName, fn]) => {
         const name = DICT_AGGS[fn.toLowerCase()];
         if (!name) throw new WeirError("WEIR_INVALID_ARGUMENT", `Unknown aggregate "${fn}" for column "${colName}"`, { hint: `use one of ${Object.keys(DICT_AGGS).join(", ")}` });
-        return mk({ kind: "alias", expr: mk({ kind: "call", name, args: [colExpr(colName)] }), name: `${fn.toLowerCase()}(${colName})` });
+        // Spark names the result after the canonical function: { x: "mean" } gives "avg(x)".
+        return mk({ kind: "alias", expr: mk({ kind: "call", name, args: [colExpr(colName)] }), name: `${name}(${colName})` });
       });
     } else {
       exprs = args.map((a) => {
@@ -50,16 +55,16 @@ export class GroupedData<S, K> {
   count(): DataFrame<Simplify<K & { count: bigint }>> {
     return this.agg(new Column(mk({ kind: "alias", expr: mk({ kind: "call", name: "count", args: [mk({ kind: "star" })] }), name: "count" }))) as never;
   }
-  /** Sum of each given column (`sum(col)`). */
-  sum(...cols: ColName<S>[]): DataFrame<Row> { return this.simple("sum", cols); }
-  /** Average of each given column (`avg(col)`). */
-  avg(...cols: ColName<S>[]): DataFrame<Row> { return this.simple("avg", cols); }
-  /** Alias of avg. */
-  mean(...cols: ColName<S>[]): DataFrame<Row> { return this.simple("avg", cols); }
-  /** Minimum of each given column. */
-  min(...cols: ColName<S>[]): DataFrame<Row> { return this.simple("min", cols); }
-  /** Maximum of each given column. */
-  max(...cols: ColName<S>[]): DataFrame<Row> { return this.simple("max", cols); }
+  /** Sum of each given column, in columns `sum(col)` (bigint for integral columns, as Spark's long). */
+  sum<C extends ColName<S>>(...cols: C[]): DataFrame<ShortcutRow<S, K, "sum", C, number | bigint | null>> { return this.simple("sum", cols); }
+  /** Average of each given column, in columns `avg(col)`. */
+  avg<C extends ColName<S>>(...cols: C[]): DataFrame<ShortcutRow<S, K, "avg", C, number | null>> { return this.simple("avg", cols); }
+  /** Alias of avg (columns are still named `avg(col)`, as in Spark). */
+  mean<C extends ColName<S>>(...cols: C[]): DataFrame<ShortcutRow<S, K, "avg", C, number | null>> { return this.simple("avg", cols); }
+  /** Minimum of each given column, in columns `min(col)`. */
+  min<C extends ColName<S>>(...cols: C[]): DataFrame<ShortcutRow<S, K, "min", C, Field<S, C>>> { return this.simple("min", cols); }
+  /** Maximum of each given column, in columns `max(col)`. */
+  max<C extends ColName<S>>(...cols: C[]): DataFrame<ShortcutRow<S, K, "max", C, Field<S, C>>> { return this.simple("max", cols); }
 
   /** Turn the distinct values of a column into output columns (computed when not given, as Spark does). */
   pivot(column: ColName<S> | Column<unknown, string>, values?: readonly unknown[]): GroupedData<S, K> {
@@ -68,7 +73,7 @@ export class GroupedData<S, K> {
     return new GroupedData(this.runtime, this.input, this.grouping, this.keys, { column: colExpr(column as string | Column), ...(values ? { values } : {}) });
   }
 
-  private simple(fn: string, cols: readonly string[]): DataFrame<Row> {
+  private simple<R>(fn: string, cols: readonly string[]): DataFrame<R> {
     if (cols.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", `${fn}() needs column names`, { hint: `e.g. groupBy("k").${fn}("amount")` });
     return this.agg(...cols.map((c) => new Column(mk({ kind: "alias", expr: mk({ kind: "call", name: fn, args: [colExpr(c)] }), name: `${fn}(${c})` })))) as never;
   }

@@ -8,7 +8,8 @@
  * (plus file listing and partition pruning); writes are atomic.
  */
 export { Session, type SessionOptions } from "./session.js";
-export { DataFrame, type JoinOn, type JoinTypeName, type JoinRow } from "./dataframe.js";
+export { DataFrame } from "./dataframe.js";
+export type { JoinOn, JoinTypeName, JoinRow } from "./join-types.js";
 export { GroupedData } from "./grouped-data.js";
 export { Column, type ColumnOrValue } from "./column.js";
 export { F, col, lit, when, expr, column } from "./functions/index.js";
@@ -17,4 +18,4 @@ export { DataFrameReader } from "./reader.js";
 export { DataFrameWriter, type WriteResult } from "./writer.js";
 export { RuntimeConfig } from "./runtime-config.js";
 export { formatTable, formatValue } from "./show.js";
-export type { Row, ColName, SelectRow, Simplify, WithColumn, Renamed } from "./typed.js";
+export type { Row, ColName, SelectItem, SelectRow, Simplify, WithColumn, Renamed, IsRow, IsUntyped } from "./typed.js";

@@ -2,7 +2,8 @@ import type { DataType } from "../types/index.js";
 
 /**
  * Render rows as Spark's `show()` does: a bordered table, values right-aligned, long cells truncated to
- * `truncate` characters (ending in "..."), then "only showing top N rows" when there are more.
+ * `truncate` characters (ending in "..."), then "only showing top N rows" when there are more. `columns` are the
+ * row keys; `headers` (default: the keys) are the printed names, so duplicate names (after a join) can be shown.
  *
  * @example
  * ```ts
@@ -14,11 +15,11 @@ import type { DataType } from "../types/index.js";
  * // +---+-----+
  * ```
  */
-export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[], options: { truncate?: number | boolean; more?: boolean; shown?: number; vertical?: boolean; types?: readonly DataType[] } = {}): string {
+export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[], options: { truncate?: number | boolean; more?: boolean; shown?: number; vertical?: boolean; types?: readonly DataType[]; headers?: readonly string[] } = {}): string {
   const limit = options.truncate === false ? 0 : options.truncate === true || options.truncate === undefined ? 20 : options.truncate;
   const cut = (s: string): string => (limit > 0 && s.length > limit ? (limit < 4 ? s.slice(0, limit) : `${s.slice(0, limit - 3)}...`) : s);
   const cells = rows.map((r) => columns.map((c, j) => cut(formatValue(r[c], options.types?.[j]))));
-  const header = columns.map(cut);
+  const header = (options.headers ?? columns).map(cut);
   const footer = options.more ? `only showing top ${options.shown ?? rows.length} row${(options.shown ?? rows.length) === 1 ? "" : "s"}\n` : "";
   if (options.vertical) {
     const w = Math.max(0, ...header.map((h) => h.length));

@@ -9,6 +9,9 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** True when the row type has no static column names (any string is a column). */
 export type IsUntyped<S> = string extends keyof S ? true : false;
 
+/** `T` when the row type `S` is static, `Row` when it is not. @example `IsRow<Row, { a: 1 }> // Row` */
+export type IsRow<S, T> = IsUntyped<S> extends true ? Row : T;
+
 /**
  * The column names accepted where a DataFrame expects a name: the row type's keys when the schema is static
  * (so a misspelling is a compile error), any string otherwise.

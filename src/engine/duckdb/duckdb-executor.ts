@@ -96,7 +96,8 @@ export class DuckDBExecutor {
       } catch (e) {
         // Prepared statements cannot always type parameters up front; fall back to binding and LIMIT 0.
         try {
-          const reader = await this.main.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, params?.values, params?.types);
+          const used = usedParams(sql, params);
+          const reader = await this.main.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, used?.values, used?.types);
           return columnsOf(reader);
         } catch (e2) {
           throw translateDuckDBError(e2, action);
@@ -181,6 +182,22 @@ export class DuckDBExecutor {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The parameters a statement references: a compiler collects the parameters of a whole plan, and DuckDB
+ * rejects named values a statement does not use (describing a sub-relation binds only its own).
+ */
+function usedParams(sql: string, params: BoundParams | undefined): BoundParams | undefined {
+  if (!params) return undefined;
+  const names = new Set([...sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  const out: BoundParams = { values: {}, types: {} };
+  for (const n of Object.keys(params.values)) {
+    if (!names.has(n)) continue;
+    out.values[n] = params.values[n]!;
+    if (params.types[n]) out.types[n] = params.types[n];
+  }
+  return out;
 }
 
 function columnsOf(reader: DuckDBResultReader): ColumnInfo[] {

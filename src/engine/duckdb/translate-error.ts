@@ -7,8 +7,8 @@ import { WeirError, ExecutionError, AnalysisError, IoError } from "../../errors/
 export function translateDuckDBError(e: unknown, action: string): WeirError {
   if (e instanceof WeirError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  const first = msg.split("\n")[0] ?? msg;
-  if (/^Parser Error/i.test(msg)) {
+  const first = (msg.split("\n")[0] ?? msg).replace(/^Failed to extract statements:\s*/i, "");
+  if (/^Parser Error/i.test(first)) {
     return new AnalysisError("WEIR_SQL_ERROR", `SQL syntax error in ${action}: ${first.replace(/^Parser Error:\s*/i, "")}`, {
       hint: "check the SQL text (DuckDB dialect); identifiers with special characters need double quotes", cause: e,
     });

@@ -1,6 +1,6 @@
 import { AnalysisError, WeirError, bug } from "../../../errors/index.js";
 import { exprName, mk, type Expr } from "../../../expr/index.js";
-import type { Aggregate, Join, Plan, SetOp } from "../../../plan/index.js";
+import { inputs, type Aggregate, type Join, type Plan } from "../../../plan/index.js";
 import { toDuckDBType, type DataType } from "../../../types/index.js";
 import { quoteIdent, quoteString } from "../../../util/index.js";
 import type { ColumnInfo, DuckDBExecutor } from "../duckdb-executor.js";
@@ -8,6 +8,8 @@ import { ParamCollector } from "../params.js";
 import { compileExpr, compileSortOrder, type ExprContext } from "./compile-expr.js";
 import { compileFileScan, INPUT_FILE_COLUMN, type ScanReport } from "./compile-scan.js";
 import { compileNa } from "./compile-na.js";
+import { compileSetOp } from "./compile-setop.js";
+import { checkSqlText, hasSqlText, subtreeQualifiers } from "./check-sql.js";
 import { AGGREGATES } from "./function-sql.js";
 import { eqi, Scope, uniqueSqlNames, type Field, type Relation } from "./relation.js";
 
@@ -38,10 +40,18 @@ export class PlanCompiler {
   compile(p: Plan): Promise<Relation> {
     let r = this.memo.get(p);
     if (!r) {
-      r = this.compileNode(p);
+      r = this.compileNode(p).then((rel) => (hasSqlText(p) ? this.checked(p, rel) : rel));
       this.memo.set(p, r);
     }
     return r;
+  }
+
+  /** Bind a node holding user SQL text so unknown names in it get Weir's "did you mean" error. */
+  private async checked(p: Plan, rel: Relation): Promise<Relation> {
+    const ins = await Promise.all(inputs(p).map((c) => this.compile(c)));
+    const context = { project: "select()/selectExpr()", withColumns: "withColumn()", filter: "filter()", aggregate: "groupBy().agg()", sort: "orderBy()", join: "join()" }[p.kind as string] ?? p.kind;
+    await checkSqlText(rel, this.executor, this.params.bound, new Scope(ins.map((r) => ({ fields: r.fields })), context));
+    return rel;
   }
 
   /** The output column types of a relation (asks DuckDB to bind it, without running it). */
@@ -96,9 +106,11 @@ export class PlanCompiler {
         const src = p.storage.kind === "table"
           ? `weir_cache.${quoteIdent(p.storage.name)}`
           : `read_parquet(${this.params.bind(`${p.storage.path}/*.parquet`)})`;
-        const orig = await this.compile(p.original);
-        const visible = orig.fields.filter((f) => !f.hidden);
-        return { sql: `SELECT * FROM ${src}`, fields: visible.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${p.id}`] })) };
+        // The stored data alone defines the columns: compiling the original plan again would re-list (and
+        // possibly fail on) its source files. Names are unique (cache/checkpoint require it).
+        const cols = await this.executor.describe(`SELECT * FROM ${src}`, this.params.bound, "cache");
+        const qualifiers = [...subtreeQualifiers(p.original), `#${p.id}`];
+        return { sql: `SELECT * FROM ${src}`, fields: cols.map((c) => ({ name: c.name, sqlName: c.name, qualifiers })) };
       }
       case "project": return this.project(p.input, p.exprs, p.id, "select()");
       case "withColumns": {
@@ -167,7 +179,10 @@ export class PlanCompiler {
         const visible = input.fields.filter((f) => !f.hidden);
         return this.passThrough(`SELECT DISTINCT ON (${keys.join(", ")}) ${visible.map((f) => quoteIdent(f.sqlName)).join(", ")} FROM (${input.sql})`, { ...input, fields: visible }, p.id);
       }
-      case "setop": return this.setOp(p);
+      case "setop": {
+        const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
+        return compileSetOp(p, left, right);
+      }
       case "sample": {
         if (!(p.fraction >= 0 && p.fraction <= 1) && !p.withReplacement) throw new AnalysisError("WEIR_INVALID_ARGUMENT", `sample() fraction must be in [0, 1], got ${p.fraction}`, { hint: "e.g. df.sample(0.1)" });
         const input = await this.compile(p.input);
@@ -344,36 +359,6 @@ export class PlanCompiler {
     const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
     const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
     return { sql: `SELECT ${sel} FROM ${from}${on}`, fields };
-  }
-
-  private async setOp(p: SetOp): Promise<Relation> {
-    const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
-    const lf = left.fields.filter((f) => !f.hidden);
-    const rf = right.fields.filter((f) => !f.hidden);
-    const op = { union: "UNION ALL", unionByName: "UNION ALL", intersect: "INTERSECT", intersectAll: "INTERSECT ALL", except: "EXCEPT", exceptAll: "EXCEPT ALL" }[p.op];
-    if (p.op === "unionByName") {
-      const missingRight = lf.filter((f) => !rf.some((g) => eqi(g.name, f.name)));
-      const missingLeft = rf.filter((g) => !lf.some((f) => eqi(g.name, f.name)));
-      if ((missingLeft.length || missingRight.length) && !p.allowMissingColumns) {
-        throw new AnalysisError("WEIR_INVALID_ARGUMENT", `unionByName(): the inputs have different columns (only left: ${missingRight.map((f) => f.name).join(", ") || "none"}; only right: ${missingLeft.map((f) => f.name).join(", ") || "none"})`, {
-          hint: "pass { allowMissingColumns: true } to fill missing columns with nulls",
-        });
-      }
-      const all = [...lf.map((f) => f.name), ...missingLeft.map((f) => f.name)];
-      const side = (fs: readonly Field[]): string => all.map((n) => {
-        const f = fs.find((x) => eqi(x.name, n));
-        return f ? `${quoteIdent(f.sqlName)} AS ${quoteIdent(n)}` : `NULL AS ${quoteIdent(n)}`;
-      }).join(", ");
-      const sqlNames = uniqueSqlNames(all);
-      return { sql: `SELECT * FROM ((SELECT ${side(lf)} FROM (${left.sql})) UNION ALL BY NAME (SELECT ${side(rf)} FROM (${right.sql})))`, fields: all.map((n, i) => ({ name: n, sqlName: sqlNames[i]!, qualifiers: [`#${p.id}`] })) };
-    }
-    if (lf.length !== rf.length) {
-      throw new AnalysisError("WEIR_INVALID_ARGUMENT", `${p.op}() needs inputs with the same number of columns: left has ${lf.length} (${lf.map((f) => f.name).join(", ")}), right has ${rf.length} (${rf.map((f) => f.name).join(", ")})`, {
-        hint: "select matching columns first, or use unionByName(other, { allowMissingColumns: true })",
-      });
-    }
-    const sel = (fs: readonly Field[]): string => fs.map((f, i) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(lf[i]!.sqlName)}`).join(", ");
-    return { sql: `SELECT * FROM ((SELECT ${sel(lf)} FROM (${left.sql})) ${op} (SELECT ${sel(rf)} FROM (${right.sql})))`, fields: lf.map((f) => ({ ...f, qualifiers: [...f.qualifiers, `#${p.id}`] })) };
   }
 }
 
