@@ -27,8 +27,29 @@ export const substringIndex = (x: ColumnLike, delim: string, count: number): Col
 export const split = (x: ColumnLike, pattern: string, limit = -1): Column<string[]> => callExprs("split", limit > 0 ? [c(x), val(pattern), val(limit)] : [c(x), val(pattern)]);
 /** The `idx`-th group of the first match of `pattern` (empty string when no match, as in Spark). @example `F.regexpExtract("s", "(\\d+)", 1)` */
 export const regexpExtract = (x: ColumnLike, pattern: string, idx = 1): Column<string> => callExprs("regexp_extract", [c(x), val(pattern), val(idx)]);
-/** Replace every match of `pattern`. @example `F.regexpReplace("s", "\\s+", " ")` */
-export const regexpReplace = (x: ColumnLike, pattern: string, replacement: string): Column<string> => callExprs("regexp_replace", [c(x), val(pattern), val(replacement)]);
+/**
+ * Replace every match of `pattern`; the replacement uses Java's syntax as in Spark (`$1` is group 1, `\$` a dollar).
+ * @example `F.regexpReplace("s", "(\\d+)", "<$1>")`
+ */
+export const regexpReplace = (x: ColumnLike, pattern: string, replacement: string): Column<string> =>
+  callExprs("regexp_replace", [c(x), val(pattern), val(javaReplacementToRe2(replacement))]);
+
+/** Java `Matcher` replacement text (`$1`, `\$`) → RE2 rewrite text (`\1`, `$`). */
+function javaReplacementToRe2(r: string): string {
+  let out = "";
+  for (let i = 0; i < r.length; i++) {
+    const ch = r[i]!;
+    if (ch === "\\" && i + 1 < r.length) {
+      const next = r[++i]!;
+      out += next === "\\" ? "\\\\" : next;
+    } else if (ch === "$" && /[0-9]/.test(r[i + 1] ?? "")) {
+      out += `\\${r[++i]}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 /** Left-pad to `len` with `pad`. @example `F.lpad("id", 5, "0")` */
 export const lpad = (x: ColumnLike, len: number, pad: string): Column<string> => callExprs("lpad", [c(x), val(len), val(pad)]);
 /** Right-pad to `len` with `pad`. @example `F.rpad("id", 5, " ")` */
@@ -45,6 +66,11 @@ export const instr = (x: ColumnLike, substr: string): Column<number> => callExpr
 export const locate = (substr: string, x: ColumnLike, pos = 1): Column<number> => callExprs("locate", pos === 1 ? [val(substr), c(x)] : [val(substr), c(x), val(pos)]);
 /** Replace characters one by one. @example `F.translate("s", "abc", "xyz")` */
 export const translate = (x: ColumnLike, from: string, to: string): Column<string> => callExprs("translate", [c(x), val(from), val(to)]);
+/**
+ * Format a number with grouping separators and `d` decimal places, as Spark's `format_number`.
+ * @example `F.formatNumber("revenue", 2) // 1234567.891 → "1,234,567.89"`
+ */
+export const formatNumber = (x: ColumnLike, d: number): Column<string> => callExprs("format_number", [c(x), val(d)]);
 /** printf-style formatting. @example `F.formatString("%s-%d", "a", "b")` */
 export const formatString = (format: string, ...xs: ColumnLike[]): Column<string> => callExprs("format_string", [val(format), ...xs.map(c)]);
 /** Code of the first character. @example `F.ascii("s")` */

@@ -6,6 +6,8 @@ export type FunctionRenderer = (args: readonly string[], opts: { distinct: boole
 
 const fn = (sqlName: string): FunctionRenderer => (a, o) => `${sqlName}(${o.distinct ? "DISTINCT " : ""}${a.join(", ")})`;
 const arg = (a: readonly string[], i: number): string => a[i] ?? "NULL";
+/** Spark returns INT where DuckDB returns BIGINT (lengths, positions, date parts). */
+const int = (sqlName: string): FunctionRenderer => (a) => `CAST(${sqlName}(${a.join(", ")}) AS INTEGER)`;
 
 /**
  * Spark function name → DuckDB SQL. Semantics follow Spark where DuckDB differs: 1-based `substring` with
@@ -118,19 +120,18 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   // strings
   lower: fn("lower"),
   upper: fn("upper"),
-  length: fn("length"),
+  length: int("length"),
   trim: (a) => (a.length > 1 ? `trim(${arg(a, 0)}, ${arg(a, 1)})` : `trim(${arg(a, 0)})`),
   ltrim: (a) => (a.length > 1 ? `ltrim(${arg(a, 0)}, ${arg(a, 1)})` : `ltrim(${arg(a, 0)})`),
   rtrim: (a) => (a.length > 1 ? `rtrim(${arg(a, 0)}, ${arg(a, 1)})` : `rtrim(${arg(a, 0)})`),
-  // Spark's concat is null if any input is null; concat_ws skips nulls.
-  concat: (a) => `(${a.map((x) => `CAST(${x} AS VARCHAR)`).join(" || ")})`,
-  concat_ws: (a) => `concat_ws(${a.join(", ")})`,
-  substring: (a) => `CASE WHEN ${arg(a, 1)} < 0 THEN substring(${arg(a, 0)}, length(${arg(a, 0)}) + ${arg(a, 1)} + 1, ${a[2] ?? "2147483647"}) WHEN ${arg(a, 1)} = 0 THEN substring(${arg(a, 0)}, 1, ${a[2] ?? "2147483647"}) ELSE substring(${arg(a, 0)}, ${arg(a, 1)}, ${a[2] ?? "2147483647"}) END`,
+  // Spark's concat (strings or arrays) is null if any input is null; concat_ws skips nulls and flattens arrays.
+  concat: (a) => (a.length === 0 ? "''" : `CASE WHEN ${a.map((x) => `${x} IS NULL`).join(" OR ")} THEN NULL ELSE concat(${a.join(", ")}) END`),
+  concat_ws: (a) => `concat_ws(${[arg(a, 0), ...a.slice(1).map((x) => `CASE WHEN typeof(${x}) LIKE '%[]' THEN nullif(array_to_string(TRY_CAST(${x} AS VARCHAR[]), ${arg(a, 0)}), '') ELSE CAST(${x} AS VARCHAR) END`)].join(", ")})`,
+  substring: (a) => renderSubstring(arg(a, 0), arg(a, 1), a[2]),
   substring_index: (a) => `CASE WHEN ${arg(a, 2)} > 0 THEN array_to_string(string_split(${arg(a, 0)}, ${arg(a, 1)})[1:${arg(a, 2)}], ${arg(a, 1)}) ELSE array_to_string(string_split(${arg(a, 0)}, ${arg(a, 1)})[${arg(a, 2)}:], ${arg(a, 1)}) END`,
-  split: (a) => (a.length > 2
-    ? `CASE WHEN ${arg(a, 2)} > 0 THEN regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)})[1:${arg(a, 2)}] ELSE regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)}) END`
-    : `regexp_split_to_array(${arg(a, 0)}, ${arg(a, 1)})`),
+  split: (a) => renderSplit(arg(a, 0), arg(a, 1), a[2]),
   regexp_extract: (a) => `regexp_extract(${arg(a, 0)}, ${arg(a, 1)}, ${a[2] ?? "1"})`,
+  // The replacement arrives translated from Java's `$1` syntax to RE2's `\1` (see F.regexpReplace).
   regexp_replace: (a) => `regexp_replace(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 2)}, 'g')`,
   regexp_like: (a) => `regexp_matches(${arg(a, 0)}, ${arg(a, 1)})`,
   lpad: fn("lpad"),
@@ -138,17 +139,19 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   repeat: fn("repeat"),
   reverse: fn("reverse"),
   initcap: (a) => `array_to_string(list_transform(string_split(lower(${arg(a, 0)}), ' '), lambda w: upper(w[1]) || w[2:]), ' ')`,
-  instr: (a) => `instr(${arg(a, 0)}, ${arg(a, 1)})`,
-  locate: (a) => (a.length > 2 ? `CASE WHEN instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) = 0 THEN 0 ELSE instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) + ${arg(a, 2)} - 1 END` : `instr(${arg(a, 1)}, ${arg(a, 0)})`),
+  instr: int("instr"),
+  locate: (a) => (a.length > 2 ? `CASE WHEN ${arg(a, 2)} < 1 THEN 0 ELSE CAST(CASE WHEN instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) = 0 THEN 0 ELSE instr(substring(${arg(a, 1)}, ${arg(a, 2)}), ${arg(a, 0)}) + ${arg(a, 2)} - 1 END AS INTEGER) END` : `CAST(instr(${arg(a, 1)}, ${arg(a, 0)}) AS INTEGER)`),
   translate: fn("translate"),
   format_string: fn("printf"),
-  ascii: fn("ascii"),
+  // Spark's format_number: grouping separators and `d` decimals, rounded half-even like Java's DecimalFormat.
+  format_number: (a) => `format('{:,.' || CAST(${arg(a, 1)} AS VARCHAR) || 'f}', round_even(CAST(${arg(a, 0)} AS DOUBLE), ${arg(a, 1)}))`,
+  ascii: int("ascii"),
   base64: fn("to_base64"),
   unbase64: fn("from_base64"),
   startswith: fn("starts_with"),
   endswith: fn("ends_with"),
   contains: fn("contains"),
-  levenshtein: fn("levenshtein"),
+  levenshtein: int("levenshtein"),
   soundex: fn("soundex"),
   // dates and times (Spark patterns are translated by the caller into strftime patterns)
   current_date: () => "current_date",
@@ -189,6 +192,28 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
     return `CASE WHEN ${ts} IS NULL THEN NULL ELSE unnest(list_transform(list_filter(list_transform(range(0, CAST(ceil(${size} / ${slide}) AS BIGINT)), lambda i: ${last} - i * ${slide}), lambda st: st + ${size} > ${us}), lambda st: ${win("st")})) END`;
   },
 }));
+
+/**
+ * Spark's `substring(str, pos, len)` (UTF8String.substringSQL): pos > 0 is 1-based, pos < 0 counts from the end,
+ * pos = 0 is the first character; the range is clipped to the string and an empty range gives "".
+ */
+function renderSubstring(str: string, pos: string, len: string | undefined): string {
+  if (len === undefined) return `CASE WHEN ${pos} > 0 THEN substring(${str}, ${pos}) WHEN ${pos} < 0 THEN substring(${str}, greatest(length(${str}) + ${pos}, 0) + 1) ELSE ${str} END`;
+  const start = `(CASE WHEN ${pos} > 0 THEN ${pos} - 1 WHEN ${pos} < 0 THEN length(${str}) + ${pos} ELSE 0 END)`;
+  return `CASE WHEN ${str} IS NULL OR ${pos} IS NULL OR ${len} IS NULL THEN NULL WHEN greatest(${start}, 0) >= ${start} + ${len} THEN '' ELSE substring(${str}, greatest(${start}, 0) + 1, ${start} + ${len} - greatest(${start}, 0)) END`;
+}
+
+/**
+ * Spark's `split(str, regex, limit)`: limit > 0 gives at most `limit` parts, the last holding the rest of the
+ * string (separators included); limit <= 0 splits fully, keeping trailing empty strings.
+ */
+function renderSplit(str: string, pattern: string, limit: string | undefined): string {
+  const parts = `regexp_split_to_array(${str}, ${pattern})`;
+  if (limit === undefined) return parts;
+  const seps = `regexp_extract_all(${str}, ${pattern})`;
+  const rest = `array_to_string(list_transform(range(${limit}, len(${parts}) + 1), lambda __i: ${parts}[__i] || coalesce(${seps}[__i], '')), '')`;
+  return `CASE WHEN ${limit} <= 0 OR len(${parts}) <= ${limit} THEN ${parts} ELSE list_concat(${parts}[1:${limit} - 1], [${rest}]) END`;
+}
 
 function pairs(a: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
