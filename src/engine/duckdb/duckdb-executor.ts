@@ -67,7 +67,8 @@ export class DuckDBExecutor {
   /** Run a statement and return all rows converted to JS values. */
   async query(sql: string, params?: BoundParams, action = "query"): Promise<QueryResult> {
     return this.serialized(async () => {
-      const reader = await this.main.runAndReadAll(sql, params?.values, params?.types).catch((e: unknown) => {
+      const used = usedParams(sql, params);
+      const reader = await this.main.runAndReadAll(sql, used?.values, used?.types).catch((e: unknown) => {
         throw translateDuckDBError(e, action);
       });
       return readAll(reader);
@@ -77,7 +78,8 @@ export class DuckDBExecutor {
   /** Run a statement for its effect. */
   async exec(sql: string, params?: BoundParams, action = "statement"): Promise<void> {
     await this.serialized(async () => {
-      await this.main.run(sql, params?.values, params?.types).catch((e: unknown) => {
+      const used = usedParams(sql, params);
+      await this.main.run(sql, used?.values, used?.types).catch((e: unknown) => {
         throw translateDuckDBError(e, action);
       });
     });
@@ -115,7 +117,8 @@ export class DuckDBExecutor {
     const conn = await this.instance.connect();
     this.streams.add(conn);
     try {
-      const result = await conn.stream(sql, params?.values, params?.types).catch((e: unknown) => {
+      const used = usedParams(sql, params);
+      const result = await conn.stream(sql, used?.values, used?.types).catch((e: unknown) => {
         throw translateDuckDBError(e, action);
       });
       const columns = Array.from({ length: result.columnCount }, (_, i) => ({
@@ -185,8 +188,9 @@ export class DuckDBExecutor {
 }
 
 /**
- * The parameters a statement references: a compiler collects the parameters of a whole plan, and DuckDB
- * rejects named values a statement does not use (describing a sub-relation binds only its own).
+ * The parameters a statement references: a compiler collects the parameters of a whole plan (including
+ * relations that end up unused, or that were only described), and DuckDB rejects named values a statement
+ * does not reference.
  */
 function usedParams(sql: string, params: BoundParams | undefined): BoundParams | undefined {
   if (!params) return undefined;
