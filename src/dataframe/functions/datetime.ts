@@ -56,15 +56,49 @@ export const dateSub = (x: ColumnLike, days: number | Column<unknown, string>): 
 export const datediff = (end: ColumnLike, start: ColumnLike): Column<number> => callExprs("datediff", [c(end), c(start)]);
 /** Date plus months. @example `F.addMonths("d", 1)` */
 export const addMonths = (x: ColumnLike, months: number): Column<Date> => callExprs("add_months", [c(x), val(months)]);
-/** Whole months between two dates. @example `F.monthsBetween("end", "start")` */
-export const monthsBetween = (end: ColumnLike, start: ColumnLike): Column<number> => callExprs("months_between", [c(end), c(start)]);
+/**
+ * Months from `start` to `end` as Spark computes them: whole when the days of month match (or both are month
+ * ends), else with the remainder over 31-day months, rounded to 8 digits unless `roundOff` is false.
+ * @example `F.monthsBetween(F.lit("1997-02-28 10:30:00"), F.lit("1996-10-30")) // 3.94959677`
+ */
+export const monthsBetween = (end: ColumnLike, start: ColumnLike, roundOff = true): Column<number> =>
+  callExprs("months_between", [c(end), c(start)], { roundOff });
 /** Last day of the month. @example `F.lastDay("d")` */
 export const lastDay = (x: ColumnLike): Column<Date> => callExprs("last_day", [c(x)]);
-/** Seconds since the epoch (now when no argument). @example `F.unixTimestamp("ts")` */
-export const unixTimestamp = (x?: ColumnLike): Column<bigint> => callExprs("unix_timestamp", x === undefined ? [] : [c(x)]);
+/**
+ * Seconds since the epoch: of now (no argument), of a date/timestamp, or of a string parsed with a Spark pattern
+ * (default `"yyyy-MM-dd HH:mm:ss"`; unparsable → null).
+ * @example `F.unixTimestamp("ts")`
+ */
+export const unixTimestamp = (x?: ColumnLike, format = "yyyy-MM-dd HH:mm:ss"): Column<bigint> =>
+  callExprs("unix_timestamp", x === undefined ? [] : [c(x), val(sparkToStrftime(format))]);
 /** Format epoch seconds as a string. @example `F.fromUnixtime("secs")` */
 export const fromUnixtime = (x: ColumnLike, format = "yyyy-MM-dd HH:mm:ss"): Column<string> => callExprs("from_unixtime", [c(x), val(sparkToStrftime(format))]);
-/** Build a date. @example `F.makeDate("y", "m", "d")` */
+/** Day of week, 0 = Monday … 6 = Sunday (Spark's `weekday`). @example `F.weekday("d")` */
+export const weekday = part("weekday");
+
+/** Spark's fixed-offset zone forms (`+01:00`, `GMT+1`, `UTC-05:30`) as minutes east of UTC; undefined for zone names. */
+function offsetMinutes(tz: string): number | undefined {
+  const m = /^(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(tz.trim());
+  if (!m) return /^(Z|UTC|GMT)$/i.test(tz.trim()) ? 0 : undefined;
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+function zoneShift(name: string, x: ColumnLike, tz: string): Column<Date> {
+  const offset = offsetMinutes(tz);
+  return offset === undefined ? callExprs(name, [c(x), val(tz)]) : callExprs(name, [c(x), val(offset)], { offsetMinutes: true });
+}
+/**
+ * Interpret a timestamp as wall-clock time in `tz` and return that instant in UTC (Spark's `to_utc_timestamp`).
+ * `tz` is a zone name (`"Asia/Seoul"`) or an offset (`"+01:00"`, `"GMT+1"`).
+ * @example `F.toUtcTimestamp("local_ts", "Asia/Seoul") // 2017-07-14 02:40 → 2017-07-13 17:40`
+ */
+export const toUtcTimestamp = (x: ColumnLike, tz: string): Column<Date> => zoneShift("to_utc_timestamp", x, tz);
+/**
+ * Render a UTC timestamp as wall-clock time in `tz` (Spark's `from_utc_timestamp`).
+ * @example `F.fromUtcTimestamp("ts", "GMT+1") // 2017-07-14 02:40 → 2017-07-14 03:40`
+ */
+export const fromUtcTimestamp = (x: ColumnLike, tz: string): Column<Date> => zoneShift("from_utc_timestamp", x, tz);
+/** Build a date (null when invalid, as Spark with ANSI off). @example `F.makeDate("y", "m", "d")` */
 export const makeDate = (y: ColumnLike, m: ColumnLike, d: ColumnLike): Column<Date> => callExprs("make_date", [c(y), c(m), c(d)]);
 
 const DURATION = /^\s*(\d+)\s*(microsecond|millisecond|second|minute|hour|day|week)s?\s*$/i;
@@ -87,5 +121,5 @@ export function window(timeColumn: ColumnLike, windowDuration: string, slideDura
   const offset = intervalMicros(startTime, "start time");
   if (slide > size) throw new WeirError("WEIR_INVALID_ARGUMENT", `slideDuration (${slideDuration}) must not exceed windowDuration (${windowDuration})`, { hint: "use a slide <= the window" });
   const args = [c(timeColumn), val(size), val(slide), val(offset)];
-  return new Column(mk({ kind: "alias", expr: mk({ kind: "call", name: "time_window", args }), name: "window" }));
+  return new Column(mk({ kind: "alias", expr: mk({ kind: "call", name: "time_window", args, options: { tumbling: slide === size } }), name: "window" }));
 }

@@ -279,6 +279,12 @@ export class PlanCompiler {
     const a = this.alias();
     const ctx = this.ctx([{ alias: a, fields: input.fields }], p.pivot ? "pivot()" : "groupBy().agg()");
     const keys = p.keys.map((k) => ({ name: outputName(k), sql: compileExpr(k, ctx), qualifiers: k.kind === "column" ? ctx.scope.lookup(k.name, k.qualifier)[0]?.field.qualifiers ?? [] : [] }));
+    // A generator key (a sliding F.window unnests one row per window) is computed below the GROUP BY.
+    let from = input.sql;
+    if (keys.some((k) => /\bunnest\(/i.test(k.sql))) {
+      from = `SELECT *, ${keys.map((k, i) => `${k.sql} AS "__weir_key${i}"`).join(", ")} FROM (${input.sql}) AS ${quoteIdent(a)}`;
+      keys.forEach((k, i) => { k.sql = `${quoteIdent(a)}."__weir_key${i}"`; });
+    }
     const aggs: { name: string; sql: string }[] = [];
     if (p.pivot) {
       const values = p.pivot.values ?? (await this.pivotValues(input, p, ctx));
@@ -301,7 +307,7 @@ export class PlanCompiler {
     const keyList = keys.map((k) => k.sql).join(", ");
     const groupBy = keys.length === 0 ? "" : p.grouping === "groupBy" ? ` GROUP BY ${keyList}` : ` GROUP BY ${p.grouping.toUpperCase()} (${keyList})`;
     const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
-    return { sql: `SELECT ${sel} FROM (${input.sql}) AS ${quoteIdent(a)}${groupBy}`, fields };
+    return { sql: `SELECT ${sel} FROM (${from}) AS ${quoteIdent(a)}${groupBy}`, fields };
   }
 
   /** Spark computes pivot values when not given: the sorted distinct values of the pivot column. */

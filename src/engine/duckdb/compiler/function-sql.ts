@@ -1,5 +1,6 @@
 import { AnalysisError } from "../../../errors/index.js";
 import { didYouMean } from "../../../util/index.js";
+import { DATETIME_FUNCTIONS } from "./datetime-sql.js";
 
 /** Renders one Weir (Spark-named) function call as DuckDB SQL from its compiled arguments. */
 export type FunctionRenderer = (args: readonly string[], opts: { distinct: boolean; options: Readonly<Record<string, unknown>> }) => string;
@@ -153,44 +154,7 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   contains: fn("contains"),
   levenshtein: int("levenshtein"),
   soundex: fn("soundex"),
-  // dates and times (Spark patterns are translated by the caller into strftime patterns)
-  current_date: () => "current_date",
-  current_timestamp: () => "current_timestamp",
-  now: () => "current_timestamp",
-  to_date: (a) => (a.length > 1 ? `CAST(try_strptime(CAST(${arg(a, 0)} AS VARCHAR), ${arg(a, 1)}) AS DATE)` : `TRY_CAST(${arg(a, 0)} AS DATE)`),
-  to_timestamp: (a) => (a.length > 1 ? `CAST(try_strptime(CAST(${arg(a, 0)} AS VARCHAR), ${arg(a, 1)}) AS TIMESTAMPTZ)` : `TRY_CAST(${arg(a, 0)} AS TIMESTAMPTZ)`),
-  date_format: (a) => `strftime(${arg(a, 0)}, ${arg(a, 1)})`,
-  year: fn("year"),
-  quarter: fn("quarter"),
-  month: fn("month"),
-  dayofmonth: fn("dayofmonth"),
-  dayofweek: (a) => `(dayofweek(${arg(a, 0)}) + 1)`,
-  dayofyear: fn("dayofyear"),
-  weekofyear: fn("weekofyear"),
-  hour: fn("hour"),
-  minute: fn("minute"),
-  second: fn("second"),
-  date_trunc: (a) => `date_trunc(${arg(a, 0)}, ${arg(a, 1)})`,
-  trunc: (a) => `CAST(date_trunc(${arg(a, 1)}, ${arg(a, 0)}) AS DATE)`,
-  date_add: (a) => `CAST(${arg(a, 0)} AS DATE) + CAST(${arg(a, 1)} AS INTEGER)`,
-  date_sub: (a) => `CAST(${arg(a, 0)} AS DATE) - CAST(${arg(a, 1)} AS INTEGER)`,
-  datediff: (a) => `datediff('day', CAST(${arg(a, 1)} AS DATE), CAST(${arg(a, 0)} AS DATE))`,
-  add_months: (a) => `CAST(${arg(a, 0)} + to_months(${arg(a, 1)}) AS DATE)`,
-  months_between: (a) => `(datediff('month', CAST(${arg(a, 1)} AS DATE), CAST(${arg(a, 0)} AS DATE)))`,
-  last_day: (a) => `last_day(${arg(a, 0)})`,
-  unix_timestamp: (a) => (a.length ? `CAST(epoch(${arg(a, 0)}) AS BIGINT)` : "CAST(epoch(current_timestamp) AS BIGINT)"),
-  from_unixtime: (a) => `strftime(to_timestamp(${arg(a, 0)}), ${a[1] ?? "'%Y-%m-%d %H:%M:%S'"})`,
-  to_utc_timestamp: (a) => `timezone(${arg(a, 1)}, CAST(${arg(a, 0)} AS TIMESTAMP))`,
-  from_utc_timestamp: (a) => `CAST(timezone(${arg(a, 1)}, CAST(${arg(a, 0)} AS TIMESTAMPTZ)) AS TIMESTAMP)`,
-  make_date: fn("make_date"),
-  time_window: (a) => {
-    const [ts, size, slide, off] = [arg(a, 0), arg(a, 1), arg(a, 2), arg(a, 3)];
-    const us = `epoch_us(${ts})`;
-    const last = `(CAST(floor((${us} - ${off}) / ${slide}) AS BIGINT) * ${slide} + ${off})`;
-    const win = (start: string): string => `struct_pack("start" := CAST(make_timestamp(${start}) AS TIMESTAMPTZ), "end" := CAST(make_timestamp(${start} + ${size}) AS TIMESTAMPTZ))`;
-    // Tumbling when slide = size: one window; sliding: every window start within (ts - size, ts].
-    return `CASE WHEN ${ts} IS NULL THEN NULL ELSE unnest(list_transform(list_filter(list_transform(range(0, CAST(ceil(${size} / ${slide}) AS BIGINT)), lambda i: ${last} - i * ${slide}), lambda st: st + ${size} > ${us}), lambda st: ${win("st")})) END`;
-  },
+  ...DATETIME_FUNCTIONS,
 }));
 
 /**
