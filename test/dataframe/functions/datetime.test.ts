@@ -121,7 +121,7 @@ test("window: sliding windows put each timestamp in every overlapping window; nu
   const rows = [{ ts: "2024-03-10 00:07:00" }, { ts: "2024-03-10 00:12:00" }, { ts: null }];
   const df = spark().createDataFrame(rows, "ts string").withColumn("ts", F.toTimestamp("ts"));
   const counts = await df.groupBy(F.window("ts", "10 minutes", "5 minutes")).agg(F.count("*").alias("n")).orderBy("window").collect();
-  assert.deepEqual(iso(counts).map((r: any) => [r.window.start.slice(11, 16), r.window.end.slice(11, 16), r.n]), [
+  assert.deepEqual((iso(counts) as { window: { start: string; end: string }; n: bigint }[]).map((r) => [r.window.start.slice(11, 16), r.window.end.slice(11, 16), r.n]), [
     ["00:00", "00:10", 1n], ["00:05", "00:15", 2n], ["00:10", "00:20", 1n],
   ]);
   assert.throws(() => F.window("ts", "5 minutes", "10 minutes"), /slideDuration/);
