@@ -1,119 +1,144 @@
-import { WeirError } from "../errors/index.js";
+import { AnalysisError, WeirError } from "../errors/index.js";
 import { beginOutput, type SaveMode } from "../io/index.js";
 import type { Plan } from "../plan/index.js";
-import { quoteIdent, quoteString } from "../util/index.js";
+import { writeDeltaTable } from "../engine/index.js";
 import { compile, type Runtime } from "./runtime.js";
+import { BUCKET_COLUMN, planBuckets } from "./write-buckets.js";
+import { writeFiles } from "./write-files.js";
+import { resolveWriteOptions } from "./write-options.js";
 
-type WriteFormat = "parquet" | "csv" | "json";
-const FORMATS: readonly WriteFormat[] = ["parquet", "csv", "json"];
-const OPTIONS: Record<WriteFormat, readonly string[]> = {
-  parquet: ["compression", "maxRecordsPerFile", "partitionOverwriteMode"],
-  csv: ["compression", "header", "sep", "delimiter", "quote", "escape", "nullValue", "dateFormat", "timestampFormat", "maxRecordsPerFile", "partitionOverwriteMode"],
-  json: ["compression", "dateFormat", "timestampFormat", "maxRecordsPerFile", "partitionOverwriteMode"],
-};
-
-/** What a write produced. @example `{ files: 4, path: "/abs/out" }` */
+/**
+ * What a write produced.
+ * @example `{ path: "/abs/out", files: ["/abs/out/day=2024-01-01/part-00000-….c000.snappy.parquet"], rows: 10, committed: true }`
+ */
 export interface WriteResult {
+  /** Absolute output directory. */
   readonly path: string;
+  /** Absolute paths of the data files published, sorted (empty when mode "ignore" skipped the write). */
   readonly files: readonly string[];
+  /** Rows written (0 when skipped). */
+  readonly rows: number;
+  /** False when mode "ignore" found existing data and wrote nothing. */
   readonly committed: boolean;
 }
 
+const SAVE_MODES: readonly SaveMode[] = ["error", "errorifexists", "append", "overwrite", "ignore"];
+
+interface WriterState {
+  readonly mode: SaveMode;
+  readonly format: string;
+  readonly partitionBy: readonly string[];
+  readonly options: Readonly<Record<string, string>>;
+}
+
 /**
- * Spark's `DataFrameWriter`: `df.write.mode(...).partitionBy(...).option(...).parquet(path)`. Every write is
- * atomic: files are staged under `_temporary/` (or a hidden sibling) and published by rename with `_SUCCESS`
- * last, so readers see the old complete output or the new complete output, never a mix.
+ * Spark's `DataFrameWriter`: `df.write.mode(...).partitionBy(...).option(...).parquet(path)`.
  *
- * @example `await df.write.mode("overwrite").partitionBy("day").parquet("out/daily")`
+ * - Modes: `error`/`errorifexists` (default: fails with `WEIR_PATH_EXISTS` if the path holds data), `append`,
+ *   `overwrite`, `ignore`. With `partitionOverwriteMode` `dynamic` (option or session conf
+ *   `spark.sql.sources.partitionOverwriteMode`), overwrite replaces only the partitions written.
+ * - Layout as Spark's: hive directories `k=v/` (values escaped as Spark does, null and "" as
+ *   `__HIVE_DEFAULT_PARTITION__`, partition columns not stored in the files), files
+ *   `part-<bucket>-<job>.c<nnn>.<codec>.<format>`; `repartition(n)`/`coalesce(n)` set the number of files,
+ *   `repartition(n, keys)` puts equal keys in one file, `maxRecordsPerFile` caps every file exactly.
+ * - Atomic: files are staged in a hidden directory and published by rename with `_SUCCESS` last; a failed
+ *   query or a crash leaves the old complete output (see src/io, docs/adr/001-atomic-file-output.md).
+ *
+ * @example
+ * ```ts
+ * const { files, rows } = await df.write.mode("overwrite").partitionBy("day").option("compression", "zstd").parquet("out/daily");
+ * ```
  */
 export class DataFrameWriter {
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly plan: Plan,
-    private readonly saveMode: SaveMode = "error",
-    private readonly fmt: string = "parquet",
-    private readonly partitionCols: readonly string[] = [],
-    private readonly opts: Readonly<Record<string, string>> = {},
-  ) {}
+  private readonly state: WriterState;
 
-  /** "error" (default), "append", "overwrite" or "ignore". */
+  constructor(private readonly runtime: Runtime, private readonly plan: Plan, state?: WriterState) {
+    this.state = state ?? { mode: "error", format: "parquet", partitionBy: [], options: {} };
+  }
+
+  /** `"error"` (default), `"errorifexists"`, `"append"`, `"overwrite"` or `"ignore"`. @example `df.write.mode("append")` */
   mode(mode: SaveMode): DataFrameWriter {
-    if (!["error", "errorifexists", "append", "overwrite", "ignore"].includes(mode)) {
-      throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unknown save mode "${mode}"`, { hint: 'use "error", "append", "overwrite" or "ignore"' });
+    const m = String(mode).toLowerCase() as SaveMode;
+    if (!SAVE_MODES.includes(m)) {
+      throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unknown save mode "${String(mode)}"`, { hint: `use one of ${SAVE_MODES.join(", ")}` });
     }
-    return new DataFrameWriter(this.runtime, this.plan, mode, this.fmt, this.partitionCols, this.opts);
+    return this.with({ mode: m });
   }
-  /** Output format: parquet (default), csv, json (later: delta). */
+  /** Output format: `parquet` (default), `csv` or `json`. @example `df.write.format("csv").save("out")` */
   format(format: string): DataFrameWriter {
-    return new DataFrameWriter(this.runtime, this.plan, this.saveMode, format.toLowerCase(), this.partitionCols, this.opts);
+    return this.with({ format: format.toLowerCase() });
   }
-  /** Hive-style partition directories by these columns. */
+  /** Hive-style partition directories by these columns, outermost first. @example `df.write.partitionBy("year", "month")` */
   partitionBy(...cols: (string | readonly string[])[]): DataFrameWriter {
-    return new DataFrameWriter(this.runtime, this.plan, this.saveMode, this.fmt, cols.flat(), this.opts);
+    return this.with({ partitionBy: cols.flat() });
   }
-  /** One option (compression, header, maxRecordsPerFile, partitionOverwriteMode …). */
+  /**
+   * One option (keys case-insensitive, as in Spark): `compression`, `maxRecordsPerFile`,
+   * `partitionOverwriteMode`; CSV: `header`, `sep`, `quote`, `escape`, `nullValue`, `quoteAll`; CSV/JSON:
+   * `dateFormat`, `timestampFormat` (Spark patterns).
+   * @example `df.write.option("header", true).csv("out")`
+   */
   option(key: string, value: string | number | boolean): DataFrameWriter {
-    return new DataFrameWriter(this.runtime, this.plan, this.saveMode, this.fmt, this.partitionCols, { ...this.opts, [key]: String(value) });
+    return this.with({ options: { ...this.state.options, [key]: String(value) } });
   }
-  /** Several options. */
+  /** Several options. @example `df.write.options({ header: true, sep: ";" })` */
   options(options: Readonly<Record<string, string | number | boolean>>): DataFrameWriter {
-    let w: DataFrameWriter = this;
-    for (const [k, v] of Object.entries(options)) w = w.option(k, v);
-    return w;
+    return this.with({ options: { ...this.state.options, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) } });
   }
-  /** Write Parquet files. */
-  parquet(path: string): Promise<WriteResult> { return this.format("parquet").save(path); }
-  /** Write CSV files. */
-  csv(path: string): Promise<WriteResult> { return this.format("csv").save(path); }
-  /** Write JSON-lines files. */
-  json(path: string): Promise<WriteResult> { return this.format("json").save(path); }
+  /** Write Parquet files (snappy-compressed by default). @example `await df.write.parquet("out")` */
+  parquet(path: string): Promise<WriteResult> {
+    return this.format("parquet").save(path);
+  }
+  /** Write CSV files. @example `await df.write.option("header", true).csv("out")` */
+  csv(path: string): Promise<WriteResult> {
+    return this.format("csv").save(path);
+  }
+  /** Write JSON-lines files. @example `await df.write.json("out")` */
+  json(path: string): Promise<WriteResult> {
+    return this.format("json").save(path);
+  }
 
-  /** Write to `path` in the configured format. */
+  /**
+   * Write to `path` in the configured format and publish atomically.
+   * @example `await df.write.format("json").mode("append").save("out/events")`
+   */
   async save(path: string): Promise<WriteResult> {
-    const format = this.fmt as WriteFormat;
-    if (!FORMATS.includes(format)) throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported write format "${this.fmt}"`, { hint: `use one of ${FORMATS.join(", ")}` });
-    for (const k of Object.keys(this.opts)) {
-      if (!OPTIONS[format].includes(k)) throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported option "${k}" for the ${format} writer`, { hint: `supported: ${OPTIONS[format].join(", ")}` });
+    if (this.state.format === "delta") {
+      const dq = await compile(this.runtime, this.plan, true);
+      return this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options: this.state.options }));
     }
-    const q = await compile(this.runtime, this.plan, true);
-    for (const p of this.partitionCols) {
-      if (!q.columns.includes(p)) throw new WeirError("WEIR_UNKNOWN_COLUMN", `Unknown partition column "${p}" in partitionBy(). Columns: ${q.columns.join(", ")}`, { hint: "partition by existing columns" });
-    }
-    const dynamic = this.opts.partitionOverwriteMode === "dynamic";
-    if (dynamic && this.partitionCols.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", "partitionOverwriteMode=dynamic needs partitionBy()", { hint: "add partitionBy(...) or drop the option" });
-    const out = await beginOutput(path, this.saveMode, { partitionOverwriteMode: dynamic ? "dynamic" : "static" });
+    const { mode, format, options } = this.state;
+    const settings = resolveWriteOptions(format, options, this.runtime.conf);
+    const { plan, buckets } = planBuckets(this.plan);
+    const q = await compile(this.runtime, plan, true);
+    const columns = await this.runtime.executor.describe(q.sql, q.params, "write");
+    const names = q.columns.filter((c) => c !== BUCKET_COLUMN);
+    const partitionBy = this.state.partitionBy.map((p) => {
+      const match = names.find((c) => c === p) ?? names.find((c) => c.toLowerCase() === p.toLowerCase());
+      if (!match) throw new AnalysisError("WEIR_UNKNOWN_COLUMN", `Unknown partition column "${p}" in partitionBy(). Columns: ${names.join(", ")}`, { hint: "partition by columns of the DataFrame" });
+      return match;
+    });
+    const dup = partitionBy.find((p, i) => partitionBy.indexOf(p) !== i);
+    if (dup) throw new AnalysisError("WEIR_INVALID_ARGUMENT", `partitionBy() names column "${dup}" twice`, { hint: "name each partition column once" });
+    // Spark: dynamic overwrite applies only to partitioned overwrites; otherwise the write is a static one.
+    const dynamic = settings.partitionOverwriteMode === "dynamic" && partitionBy.length > 0;
+    const out = await beginOutput(path, mode, { partitionOverwriteMode: dynamic ? "dynamic" : "static" });
     try {
-      if (!out.skipped) await this.copy(q.sql, q.params, out.stagingDir, out.jobId, format);
+      let rows = 0;
+      if (!out.skipped) {
+        const spec = { sql: q.sql, params: q.params, columns: q.columns.map((name, i) => ({ name, type: columns[i]!.type })), partitionBy, buckets, settings };
+        rows = (await this.runtime.job(`write ${format} ${out.dest}`, () => writeFiles(this.runtime, spec, out.stagingDir, out.jobId))).rows;
+      }
       const res = await out.commit();
-      return { path: out.dest, files: res.files, committed: res.committed };
+      return { path: out.dest, files: res.files, rows: res.committed ? rows : 0, committed: res.committed };
     } catch (e) {
       await out.abort().catch(() => undefined);
       if (e instanceof WeirError) throw e;
-      throw new WeirError("WEIR_WRITE_FAILED", `Writing ${path} failed: ${(e as Error).message}. The destination was left as it was`, { hint: "see error.cause", cause: e });
+      throw new WeirError("WEIR_WRITE_FAILED", `Writing ${out.dest} failed: ${(e as Error).message}. The destination was left as it was`, { hint: "see error.cause", cause: e });
     }
   }
 
-  private async copy(sql: string, params: Parameters<Runtime["executor"]["exec"]>[1], dir: string, jobId: string, format: WriteFormat): Promise<void> {
-    const o = this.opts;
-    const opts: string[] = [`FORMAT ${format}`];
-    if (o.compression) opts.push(`COMPRESSION ${quoteString(o.compression === "none" ? "uncompressed" : o.compression)}`);
-    if (format === "csv") {
-      opts.push(`HEADER ${o.header === "true"}`);
-      const sep = o.sep ?? o.delimiter;
-      if (sep) opts.push(`DELIMITER ${quoteString(sep)}`);
-      if (o.quote) opts.push(`QUOTE ${quoteString(o.quote)}`);
-      if (o.escape) opts.push(`ESCAPE ${quoteString(o.escape)}`);
-      if (o.nullValue !== undefined) opts.push(`NULLSTR ${quoteString(o.nullValue)}`);
-    }
-    const ext = format === "json" ? "json" : format;
-    const suffix = o.compression && o.compression !== "none" && format !== "parquet" ? `.${o.compression === "gzip" ? "gz" : o.compression}` : "";
-    if (this.partitionCols.length) {
-      opts.push(`PARTITION_BY (${this.partitionCols.map(quoteIdent).join(", ")})`, `FILENAME_PATTERN ${quoteString(`part-{i}-${jobId}`)}`, "OVERWRITE_OR_IGNORE true");
-      if (o.maxRecordsPerFile && format === "parquet") opts.push(`ROW_GROUP_SIZE ${Number(o.maxRecordsPerFile)}`, "ROW_GROUPS_PER_FILE 1");
-      await this.runtime.job("write", () => this.runtime.executor.exec(`COPY (${sql}) TO ${quoteString(dir)} (${opts.join(", ")})`, params, "write"));
-      return;
-    }
-    const file = `${dir}/part-00000-${jobId}.${ext}${suffix}`;
-    await this.runtime.job("write", () => this.runtime.executor.exec(`COPY (${sql}) TO ${quoteString(file)} (${opts.join(", ")})`, params, "write"));
+  private with(change: Partial<WriterState>): DataFrameWriter {
+    return new DataFrameWriter(this.runtime, this.plan, { ...this.state, ...change });
   }
 }
