@@ -1,4 +1,5 @@
 import { mk } from "../../expr/index.js";
+import { WeirError } from "../../errors/index.js";
 import { Column } from "../column.js";
 import { c, call, callExprs, val, type ColumnLike } from "./helpers.js";
 
@@ -51,11 +52,18 @@ export function covarSamp(a: ColumnLike, b: ColumnLike): Column<number> { return
 /** Exact median. @example `F.median("v")` */
 export function median(x: ColumnLike): Column<number> { return call("median", [x]); }
 /**
- * Approximate percentile(s) (t-digest); `percentage` in [0, 1] or an array of them.
- * @example `F.percentileApprox("latency", 0.95)`
+ * Spark's approximate percentile: the smallest value with at least `percentage` of the values at or below it
+ * (rank ceil(p·n)), or an array of them for an array of percentages. Computed exactly here, which is within
+ * any accuracy Spark would allow, so `accuracy` is accepted for compatibility and ignored.
+ * @example `F.percentileApprox("latency", 0.95)` · `F.percentileApprox("latency", [0.5, 0.9, 0.99])`
  */
-export function percentileApprox(x: ColumnLike, percentage: number | number[], _accuracy = 10000): Column {
-  return callExprs("percentile_approx", [c(x), val(Array.isArray(percentage) ? (percentage as never) : percentage)]);
+export function percentileApprox(x: ColumnLike, percentage: number | readonly number[], accuracy = 10000): Column {
+  const ps = Array.isArray(percentage) ? percentage : [percentage as number];
+  if (ps.some((p) => typeof p !== "number" || !(p >= 0 && p <= 1)) || !(accuracy > 0)) {
+    throw new WeirError("WEIR_INVALID_ARGUMENT", `percentileApprox() needs percentages in [0, 1] and a positive accuracy, got ${JSON.stringify(percentage)}`, { hint: "e.g. F.percentileApprox(\"x\", [0.5, 0.9])" });
+  }
+  const list = Array.isArray(percentage);
+  return callExprs("percentile_approx", [c(x), val(list ? ([...ps] as never) : ps[0]!)], { list });
 }
 /** Exact percentile (interpolated). @example `F.percentile("v", 0.5)` */
 export function percentile(x: ColumnLike, percentage: number): Column<number> { return callExprs("percentile", [c(x), val(percentage)]); }

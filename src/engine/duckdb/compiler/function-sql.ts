@@ -18,7 +18,8 @@ const int = (sqlName: string): FunctionRenderer => (a) => `CAST(${sqlName}(${a.j
 const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   // aggregates
   count: (a, o) => (a.length === 0 || a[0] === "*" ? "count(*)" : `count(${o.distinct ? "DISTINCT " : ""}${a.join(", ")})`),
-  count_distinct: (a) => (a.length === 1 ? `count(DISTINCT ${a[0]})` : `count(DISTINCT (${a.join(", ")}))`),
+  // Spark's count(DISTINCT a, b) skips tuples with any null field.
+  count_distinct: (a) => (a.length === 1 ? `count(DISTINCT ${a[0]})` : `count(DISTINCT CASE WHEN ${a.map((x) => `${x} IS NOT NULL`).join(" AND ")} THEN (${a.join(", ")}) END)`),
   sum: (a, o) => `sum(${o.distinct ? "DISTINCT " : ""}${arg(a, 0)})`,
   avg: fn("avg"),
   mean: fn("avg"),
@@ -40,7 +41,9 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   covar_pop: fn("covar_pop"),
   covar_samp: fn("covar_samp"),
   median: fn("median"),
-  percentile_approx: (a) => `approx_quantile(${arg(a, 0)}, ${arg(a, 1)})`,
+  // Spark's percentile_approx returns the value of rank ceil(p·n), exactly on inputs smaller than its accuracy;
+  // DuckDB's quantile_disc is that rank exactly (its approx_quantile interpolates a t-digest instead).
+  percentile_approx: (a, o) => `quantile_disc(${arg(a, 0)}, ${o.options.list ? `CAST(${arg(a, 1)} AS DOUBLE[])` : `CAST(${arg(a, 1)} AS DOUBLE)`})`,
   percentile: (a) => `quantile_cont(${arg(a, 0)}, ${arg(a, 1)})`,
   any_value: fn("any_value"),
   bool_and: fn("bool_and"),
