@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   WEIR_DELTA_VERSION_NOT_FOUND: "The requested Delta version or timestamp does not exist in the log.",
   WEIR_DELTA_MISSING_FILE: "A data file referenced by the Delta log is missing (e.g. vacuumed).",
   WEIR_DELTA_LOG_IO: "Reading, listing or creating a Delta log file failed at the storage level (permissions, disk, network).",
+  WEIR_DELTA_CONCURRENT_MODIFICATION: "A Delta commit conflicts with a commit another writer made concurrently.",
+  WEIR_DELTA_SCHEMA_MISMATCH: "Data written to a Delta table does not match the table's schema or partitioning.",
+  WEIR_FUNCTION_NOT_SERIALIZABLE: "A function passed to a Dataset/mapReduce cannot be shipped to worker threads (it reads a variable from its enclosing scope, or a captured value cannot be copied).",
+  WEIR_TASK_FAILED: "A Dataset task failed on every attempt (its user function threw or its worker thread died).",
   WEIR_CLI_USAGE: "The command line could not be understood.",
 } as const;
 

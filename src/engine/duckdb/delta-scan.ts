@@ -55,7 +55,7 @@ export async function compileDeltaScan(scan: Scan, compiler: PlanCompiler): Prom
   const files = await pruneDeltaFiles(snapshot.files, snapshot.schema, snapshot.partitionColumns, scan.pushedFilters ?? [], compiler.executor);
   compiler.scans.push({ paths: [root], format: "delta", filesTotal: snapshot.files.length, filesScanned: files.length });
   await assertExist(snapshot, files);
-  return deltaRelation(snapshot, files, scan.id, compiler);
+  return deltaRelation(snapshot, files, `#${scan.id}`, compiler.executor, compiler.params);
 }
 
 /**
@@ -109,18 +109,26 @@ async function assertExist(snapshot: Snapshot, files: readonly DeltaFile[]): Pro
   }));
 }
 
-async function deltaRelation(snapshot: Snapshot, files: readonly DeltaFile[], scanId: number, compiler: PlanCompiler): Promise<Relation> {
+/**
+ * The relation reading `files` of `snapshot` (a subset of its files): table-schema columns plus the hidden
+ * input-file column, qualified by `qualifier`.
+ *
+ * @example
+ * ```ts
+ * const rel = await deltaRelation(snap, snap.files, "#3", executor, params); // SELECT … FROM read_parquet(…) UNION ALL …
+ * ```
+ */
+export async function deltaRelation(snapshot: Snapshot, files: readonly DeltaFile[], qualifier: string, executor: DuckDBExecutor, params: ParamCollector): Promise<Relation> {
   const schema = snapshot.schema;
   const names = schema.fields.map((f) => f.name);
   const sqlNames = uniqueSqlNames([...names, INPUT_FILE_COLUMN]);
-  const fields: Field[] = sqlNames.map((s, i) => ({ name: i < names.length ? names[i]! : INPUT_FILE_COLUMN, sqlName: s, qualifiers: [`#${scanId}`], hidden: i === names.length }));
+  const fields: Field[] = sqlNames.map((s, i) => ({ name: i < names.length ? names[i]! : INPUT_FILE_COLUMN, sqlName: s, qualifiers: [qualifier], hidden: i === names.length }));
   const parts = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
-  const params = compiler.params;
   if (files.length === 0) {
     const cols = schema.fields.map((f, i) => `CAST(NULL AS ${toDuckDBType(f.type)}) AS ${quoteIdent(sqlNames[i]!)}`);
     return { sql: `SELECT ${cols.join(", ")}, CAST(NULL AS VARCHAR) AS ${quoteIdent(sqlNames[names.length]!)} LIMIT 0`, fields };
   }
-  const present = await columnsPerFile(compiler.executor, files);
+  const present = await columnsPerFile(executor, files);
   const groups = new Map<string, DeltaFile[]>();
   for (const f of files) {
     const key = JSON.stringify(snapshot.partitionColumns.map((c) => f.add.partitionValues[c] ?? null));

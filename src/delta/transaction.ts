@@ -1,0 +1,145 @@
+/**
+ * An optimistic transaction on a Delta table: started from a snapshot (or none, to create the table), it
+ * records what it read, then commits its actions at the next version with `LogStore.putIfAbsent`. When
+ * another writer won that version, the winning commits are checked with Delta's conflict rules and the
+ * commit is retried at the following version; conflicts fail with `WEIR_DELTA_CONCURRENT_MODIFICATION`.
+ *
+ * ```
+ *   start(snapshot v) ─► read/track ─► commit(actions)
+ *                                        │ putIfAbsent(v+1.json)
+ *                          "exists" ◄────┤────► "created" ─► checkpoint when (v+1) % interval == 0
+ *                             │          │
+ *          read winner v+1, checkConflicts ─► putIfAbsent(v+2.json) …
+ * ```
+ */
+import * as path from "node:path";
+import { DeltaError } from "../errors/index.js";
+import { parseCommitFile, type Action, type TxnAction } from "./actions.js";
+import { writeCheckpoint, type CheckpointParquetWriter } from "./checkpoint-writer.js";
+import { buildCommitInfo, serializeCommit, type CommitDescription } from "./commit.js";
+import { checkConflicts, type TransactionSummary } from "./conflict-checker.js";
+import { commitFileName, DELTA_LOG_DIR } from "./log-file-name.js";
+import { FileSystemLogStore, type LogStore } from "./log-store.js";
+import type { ParquetActionReader } from "./parquet-action-reader.js";
+import { Snapshot } from "./snapshot.js";
+
+/** How a transaction reaches storage. @example `{ parquetReader, checkpointWriter }` */
+export interface TransactionOptions {
+  readonly store?: LogStore;
+  readonly parquetReader?: ParquetActionReader;
+  /** Writes checkpoints after commits at multiples of `delta.checkpointInterval` (default 10); none without it. */
+  readonly checkpointWriter?: CheckpointParquetWriter;
+  /** Give up after this many lost races (default 1000). */
+  readonly maxRetries?: number;
+}
+
+/** Default `delta.checkpointInterval`. @example `DEFAULT_CHECKPOINT_INTERVAL // 10` */
+export const DEFAULT_CHECKPOINT_INTERVAL = 10;
+
+/**
+ * One optimistic transaction.
+ *
+ * @example
+ * ```ts
+ * const txn = await OptimisticTransaction.start("/data/orders", { parquetReader });
+ * const version = await txn.commit([...adds], { operation: "WRITE", operationParameters: { mode: "Append" }, operationMetrics: {} });
+ * ```
+ */
+export class OptimisticTransaction {
+  private wholeTable = false;
+  private readonly readFiles = new Set<string>();
+  /** Errors of the post-commit checkpoint (the commit itself succeeded). */
+  checkpointError: unknown;
+
+  private constructor(readonly tableRoot: string, readonly snapshot: Snapshot | undefined, private readonly options: TransactionOptions) {}
+
+  /**
+   * Start a transaction on the latest version of the table, or on no table (to create it) when `_delta_log`
+   * does not exist yet.
+   *
+   * @example
+   * ```ts
+   * const txn = await OptimisticTransaction.start("/data/new_table");
+   * txn.snapshot; // undefined: the commit must hold protocol and metaData
+   * ```
+   */
+  static async start(tableRoot: string, options: TransactionOptions = {}): Promise<OptimisticTransaction> {
+    const root = path.resolve(tableRoot);
+    const store = options.store ?? new FileSystemLogStore();
+    const listing = await store.list(path.join(root, DELTA_LOG_DIR));
+    const hasLog = listing !== undefined && listing.some((f) => /^\d{20}\.(json|checkpoint\.)/.test(f.name));
+    const snapshot = hasLog ? await Snapshot.load(root, { store, ...(options.parquetReader ? { parquetReader: options.parquetReader } : {}) }) : undefined;
+    return new OptimisticTransaction(root, snapshot, { ...options, store });
+  }
+
+  /** The version this transaction read (-1 for a new table). @example `txn.readVersion // 7` */
+  get readVersion(): number {
+    return this.snapshot?.version ?? -1;
+  }
+
+  /** Record that the result depends on the whole table (overwrite, replaceWhere). @example `txn.readWholeTable()` */
+  readWholeTable(): void {
+    this.wholeTable = true;
+  }
+
+  /** Record files (logged paths) whose rows the result depends on. @example `txn.markFilesRead(files.map((f) => f.add.path))` */
+  markFilesRead(paths: Iterable<string>): void {
+    for (const p of paths) this.readFiles.add(p);
+  }
+
+  /**
+   * Commit `actions` (a commitInfo is added) and return the version written. Retries on lost races the
+   * conflict rules allow; otherwise throws `WEIR_DELTA_CONCURRENT_MODIFICATION`.
+   *
+   * @example
+   * ```ts
+   * const v = await txn.commit([add], { operation: "WRITE", operationParameters: { mode: "Append" }, operationMetrics: { numFiles: "1" } });
+   * ```
+   */
+  async commit(actions: readonly Action[], description: CommitDescription): Promise<number> {
+    const store = this.options.store!;
+    const summary: TransactionSummary = {
+      readWholeTable: this.wholeTable,
+      readFiles: this.readFiles,
+      removedFiles: new Set(actions.flatMap((a) => (a.kind === "remove" ? [a.path] : []))),
+      appIds: new Set(actions.flatMap((a) => (a.kind === "txn" ? [(a as TxnAction).appId] : []))),
+      isBlindAppend: !this.wholeTable && this.readFiles.size === 0 && actions.every((a) => a.kind === "add" || a.kind === "txn" || a.kind === "commitInfo"),
+    };
+    const info = buildCommitInfo(description, this.snapshot ? this.readVersion : undefined, summary.isBlindAppend);
+    const bytes = serializeCommit([info, ...actions.filter((a) => a.kind !== "commitInfo")]);
+    const logDir = path.join(this.tableRoot, DELTA_LOG_DIR);
+    const maxRetries = this.options.maxRetries ?? 1000;
+    let version = this.readVersion + 1;
+    for (let attempt = 0; ; attempt++) {
+      const file = path.join(logDir, commitFileName(version));
+      if (await store.putIfAbsent(file, bytes) === "created") {
+        await this.checkpointAfter(version);
+        return version;
+      }
+      if (attempt >= maxRetries) {
+        throw new DeltaError("WEIR_DELTA_CONCURRENT_MODIFICATION", `Delta commit to ${this.tableRoot} gave up after ${attempt + 1} lost races (last tried version ${version})`, {
+          hint: "too many concurrent writers; retry later", details: { table: this.tableRoot, version },
+        });
+      }
+      const winner = await store.read(file);
+      if (!winner) continue; // cleaned up between put and read: the version is free again? retry the same one
+      checkConflicts(summary, parseCommitFile(new TextDecoder().decode(winner), file), version, this.tableRoot);
+      version++;
+    }
+  }
+
+  private async checkpointAfter(version: number): Promise<void> {
+    const writer = this.options.checkpointWriter;
+    if (!writer || version === 0) return;
+    const configured = Number(this.snapshot?.configuration["delta.checkpointInterval"] ?? DEFAULT_CHECKPOINT_INTERVAL);
+    const interval = Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_CHECKPOINT_INTERVAL;
+    if (version % interval !== 0) return;
+    try {
+      const snap = await Snapshot.load(this.tableRoot, { version, store: this.options.store!, ...(this.options.parquetReader ? { parquetReader: this.options.parquetReader } : {}) });
+      await writeCheckpoint(snap, this.options.store!, writer);
+    } catch (e) {
+      // The commit is durable; a missing checkpoint only makes later reads replay more JSON.
+      this.checkpointError = e;
+    }
+  }
+}
