@@ -19,7 +19,7 @@ import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
+  bindFiles, columnsLiteral, fileOptions, fromReadType, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
   type ScanInput,
 } from "./scan-input.js";
 
@@ -112,7 +112,7 @@ async function inferCsvColumns(input: ScanInput): Promise<ReadColumn[]> {
 /** read_csv with the declared column types; malformed rows fail the query, or are skipped with `ignore_errors`. */
 function typedRead(input: ScanInput, files: string, columns: readonly ReadColumn[], extra: readonly string[]): string {
   const opts = [...dialect(input), `columns = ${columnsLiteral(columns)}`, "auto_detect = false", ...formatOptions(input), ...fileOptions(input.partitionColumns), ...extra];
-  const select = [...selectData(input.options, columns, (c) => quoteIdent(c.name), "NULL"), ...trailingColumns(input.partitionColumns)];
+  const select = [...selectData(input.options, columns, (c) => fromReadType(quoteIdent(c.name), c.type), "NULL"), ...trailingColumns(input.partitionColumns)];
   return `SELECT ${select.join(", ")} FROM read_csv(${files}, ${opts.join(", ")})`;
 }
 

@@ -20,7 +20,7 @@ import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
+  bindFiles, columnsLiteral, fileOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
 } from "./scan-input.js";
 
 const LINE = quoteIdent("__weir_line");
@@ -82,7 +82,7 @@ function formatOptions(input: ScanInput): string[] {
 function documentRead(input: ScanInput, files: string, columns: readonly ReadColumn[], extra: readonly string[]): string {
   const format = input.scan.options.multiLine === "true" ? "'auto'" : "'newline_delimited'";
   const opts = [`format = ${format}`, `columns = ${columnsLiteral(columns)}`, ...formatOptions(input), ...fileOptions(input.partitionColumns), ...extra];
-  const select = [...selectData(input.options, columns, (c) => quoteIdent(c.name), "NULL"), ...trailingColumns(input.partitionColumns)];
+  const select = [...selectData(input.options, columns, (c) => fromReadType(quoteIdent(c.name), c.type), "NULL"), ...trailingColumns(input.partitionColumns)];
   return `SELECT ${select.join(", ")} FROM read_json(${files}, ${opts.join(", ")})`;
 }
 

@@ -48,7 +48,20 @@ export function trailingColumns(partitionColumns: readonly PartitionColumn[]): s
 
 /** A DuckDB `columns = {...}` struct literal. @example `columnsLiteral([{ name: "a", type: t.int32() }])` */
 export function columnsLiteral(columns: readonly ReadColumn[], asVarchar = false): string {
-  return `{${columns.map((c) => `${quoteString(c.name)}: ${quoteString(asVarchar ? "VARCHAR" : toDuckDBType(c.type))}`).join(", ")}}`;
+  return `{${columns.map((c) => `${quoteString(c.name)}: ${quoteString(asVarchar ? "VARCHAR" : toDuckDBType(readType(c.type)))}`).join(", ")}}`;
+}
+
+/**
+ * The type a reader parses a column as: timestamps as wall-clock TIMESTAMP (DuckDB applies `timestampformat`
+ * only to those), converted to the declared instant type by {@link fromReadType} in the session zone (UTC).
+ */
+function readType(type: DataType): DataType {
+  return type.kind === "timestamp" ? { kind: "timestamp_ntz" } : type;
+}
+
+/** A column as read (see readType) converted to its declared type. @example `fromReadType('"ts"', t.timestamp())` */
+export function fromReadType(ref: string, type: DataType): string {
+  return type.kind === "timestamp" ? `CAST(${ref} AS ${toDuckDBType(type)})` : ref;
 }
 
 /** Bind the list of files to read. @example `bindFiles(params, files) // "$__w1"` */
@@ -93,6 +106,7 @@ export function rejectedRowsSql(input: ScanInput, columns: readonly ReadColumn[]
 
 /** Spark's type for a column DuckDB inferred: types Spark does not infer from text (TIME, UUID, …) stay strings. @example `sparkInferredType(t)` */
 export function sparkInferredType(type: DataType): DataType {
+  if (type.kind === "timestamp_ntz") return { kind: "timestamp" }; // spark.sql.timestampType defaults to TIMESTAMP_LTZ
   return type.kind === "other" ? { kind: "string" } : type;
 }
 
