@@ -81,7 +81,13 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
       // Spark's LIKE escapes with a backslash by default; DuckDB's has no default escape character.
       return `(${go(e.expr)} ${e.op === "like" ? "LIKE" : "ILIKE"} ${go(e.pattern)} ESCAPE '\\')`;
     case "sort": return compileSortOrder(e, ctx);
-    case "window": return `${go(e.fn)} OVER (${compileWindowSpec(e.spec, ctx)})`;
+    case "window": {
+      const over = ` OVER (${compileWindowSpec(e.spec, ctx)})`;
+      const fn = e.fn.kind === "alias" ? e.fn.expr : e.fn;
+      if (fn.kind !== "call") return `${go(fn)}${over}`;
+      const args = fn.args.map((a) => (a.kind === "star" ? "*" : go(a)));
+      return renderFunction(fn.name, args, { distinct: fn.distinct ?? false, options: fn.options ?? {}, over });
+    }
     case "sql": return `(${e.text})`;
     case "getField": return `struct_extract(${go(e.expr)}, ${quoteString(e.field)})`;
     case "getItem": {
@@ -105,8 +111,9 @@ export function compileSortOrder(o: SortOrder, ctx: ExprContext): string {
 }
 
 function bound(b: FrameBound, type: "rows" | "range"): string {
-  if (b === "unboundedPreceding") return "UNBOUNDED PRECEDING";
-  if (b === "unboundedFollowing") return "UNBOUNDED FOLLOWING";
+  // PySpark spells unbounded as huge numbers (-sys.maxsize, Long.MinValue); ±Infinity reads the same way.
+  if (b === "unboundedPreceding" || (typeof b === "number" && b <= -9223372036854775807)) return "UNBOUNDED PRECEDING";
+  if (b === "unboundedFollowing" || (typeof b === "number" && b >= 9223372036854775807)) return "UNBOUNDED FOLLOWING";
   if (b === "currentRow" || b === 0) return "CURRENT ROW";
   if (!Number.isFinite(b) || (type === "rows" && !Number.isInteger(b))) {
     throw new AnalysisError("WEIR_INVALID_ARGUMENT", `Invalid window frame boundary ${b}`, { hint: "use an integer offset or Window.unboundedPreceding/currentRow/unboundedFollowing" });

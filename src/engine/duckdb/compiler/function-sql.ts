@@ -3,7 +3,15 @@ import { didYouMean } from "../../../util/index.js";
 import { DATETIME_FUNCTIONS } from "./datetime-sql.js";
 
 /** Renders one Weir (Spark-named) function call as DuckDB SQL from its compiled arguments. */
-export type FunctionRenderer = (args: readonly string[], opts: { distinct: boolean; options: Readonly<Record<string, unknown>> }) => string;
+export type FunctionRenderer = (args: readonly string[], opts: RenderOptions) => string;
+
+/** How a call is rendered: DISTINCT, the call's options, and (for window functions) the ` OVER (…)` clause. */
+export interface RenderOptions {
+  readonly distinct: boolean;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** ` OVER (…)` when the call is evaluated over a window; a renderer that wraps its aggregate places it inside. */
+  readonly over?: string;
+}
 
 const fn = (sqlName: string): FunctionRenderer => (a, o) => `${sqlName}(${o.distinct ? "DISTINCT " : ""}${a.join(", ")})`;
 const arg = (a: readonly string[], i: number): string => a[i] ?? "NULL";
@@ -25,11 +33,15 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   mean: fn("avg"),
   min: fn("min"),
   max: fn("max"),
-  first: (a, o) => (o.options.ignoreNulls ? `first(${arg(a, 0)} ORDER BY 1) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `first(${arg(a, 0)})`),
-  last: (a, o) => (o.options.ignoreNulls ? `last(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `last(${arg(a, 0)})`),
-  // Spark's collect_list/collect_set skip nulls.
-  collect_list: (a) => `coalesce(list(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL), [])`,
-  collect_set: (a) => `coalesce(list(DISTINCT ${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL), [])`,
+  first: (a, o) => (o.over !== undefined
+    ? `first_value(${arg(a, 0)}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})${o.over}`
+    : o.options.ignoreNulls ? `first(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `first(${arg(a, 0)})`),
+  last: (a, o) => (o.over !== undefined
+    ? `last_value(${arg(a, 0)}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})${o.over}`
+    : o.options.ignoreNulls ? `last(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)` : `last(${arg(a, 0)})`),
+  // Spark's collect_list/collect_set skip nulls and give [] (not null) for no values.
+  collect_list: (a, o) => `coalesce(list(${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)${o.over ?? ""}, [])`,
+  collect_set: (a, o) => `coalesce(list(DISTINCT ${arg(a, 0)}) FILTER (WHERE ${arg(a, 0)} IS NOT NULL)${o.over ?? ""}, [])`,
   approx_count_distinct: (a) => `approx_count_distinct(${arg(a, 0)})`,
   stddev: fn("stddev_samp"),
   stddev_samp: fn("stddev_samp"),
@@ -49,12 +61,13 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   bool_and: fn("bool_and"),
   bool_or: fn("bool_or"),
   // window functions
-  row_number: () => "row_number()",
-  rank: () => "rank()",
-  dense_rank: () => "dense_rank()",
+  // Spark's ranking functions return INT (DuckDB's BIGINT).
+  row_number: (_a, o) => `CAST(row_number()${o.over ?? ""} AS INTEGER)`,
+  rank: (_a, o) => `CAST(rank()${o.over ?? ""} AS INTEGER)`,
+  dense_rank: (_a, o) => `CAST(dense_rank()${o.over ?? ""} AS INTEGER)`,
   percent_rank: () => "percent_rank()",
   cume_dist: () => "cume_dist()",
-  ntile: fn("ntile"),
+  ntile: (a, o) => `CAST(ntile(${arg(a, 0)})${o.over ?? ""} AS INTEGER)`,
   lag: (a, o) => `lag(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
   lead: (a, o) => `lead(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
   nth_value: fn("nth_value"),
@@ -199,7 +212,7 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
  * Render a function call. Unknown names fail with "did you mean".
  * @example `renderFunction("upper", ["\"name\""], { distinct: false, options: {} }) // 'upper("name")'`
  */
-export function renderFunction(name: string, args: readonly string[], opts: { distinct: boolean; options: Readonly<Record<string, unknown>> }): string {
+export function renderFunction(name: string, args: readonly string[], opts: RenderOptions): string {
   const r = REGISTRY.get(name);
   if (!r) {
     const guess = didYouMean(name, [...REGISTRY.keys()]);
@@ -207,8 +220,12 @@ export function renderFunction(name: string, args: readonly string[], opts: { di
       hint: "use a function from F, or F.expr(\"...\") for any DuckDB SQL function",
     });
   }
-  return r(args, opts);
+  if (opts.over === undefined || OVER_INSIDE.has(name)) return r(args, opts);
+  return `${r(args, opts)}${opts.over}`;
 }
+
+/** Renderers that place the OVER clause themselves (they wrap or rename their aggregate). */
+const OVER_INSIDE: ReadonlySet<string> = new Set(["first", "last", "collect_list", "collect_set", "row_number", "rank", "dense_rank", "ntile"]);
 
 /**
  * Add or replace function renderers (used by function families defined in other modules).
