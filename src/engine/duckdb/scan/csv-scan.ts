@@ -113,7 +113,10 @@ async function inferCsvColumns(input: ScanInput): Promise<ReadColumn[]> {
 function typedRead(input: ScanInput, files: string, columns: readonly ReadColumn[], extra: readonly string[]): string {
   const opts = [...dialect(input), `columns = ${columnsLiteral(columns)}`, "auto_detect = false", ...formatOptions(input), ...fileOptions(input.partitionColumns), ...extra];
   const select = [...selectData(input.options, columns, (c) => fromReadType(quoteIdent(c.name), c.type), "NULL"), ...trailingColumns(input.partitionColumns)];
-  return `SELECT ${select.join(", ")} FROM read_csv(${files}, ${opts.join(", ")})`;
+  // With ignore_errors, DuckDB only checks the columns a query reads, so count() would keep rows a full read
+  // drops; referencing every column makes each action see the same rows.
+  const allColumns = extra.includes("ignore_errors = true") && columns.length ? ` WHERE hash(${columns.map((c) => quoteIdent(c.name)).join(", ")}) IS NOT NULL` : "";
+  return `SELECT ${select.join(", ")} FROM read_csv(${files}, ${opts.join(", ")})${allColumns}`;
 }
 
 /** Spark's PERMISSIVE without a corrupt-record column: every row kept; missing fields and unparseable values are NULL. */
