@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { col, F } from "../../../src/index.js";
+import { col, F, type Column } from "../../../src/index.js";
 import { useSession } from "./eval.js";
 
 const { spark } = useSession();
@@ -12,7 +12,7 @@ const rows = [
   { k: "a", v: 4, w: 8.0, s: "x" }, { k: "b", v: null, w: null, s: null },
 ];
 const schema = "k string, v int, w double, s string";
-const agg = async (...cols: Parameters<ReturnType<ReturnType<typeof spark>["createDataFrame"]>["agg"]>) =>
+const agg = async (...cols: Column<unknown, string>[]) =>
   spark().createDataFrame(rows, schema).groupBy("k").agg(...cols).orderBy("k").collect() as Promise<Record<string, unknown>[]>;
 
 test("count(*) counts rows, count(col) non-nulls; countDistinct skips tuples with any null", async () => {

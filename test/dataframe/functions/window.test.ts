@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { col, F, Window } from "../../../src/index.js";
+import { col, F, Window, type Column } from "../../../src/index.js";
 import { useSession } from "./eval.js";
 
 const { spark } = useSession();
@@ -12,9 +12,9 @@ const rows = [
   { g: "b", t: 1, v: 5 }, { g: "b", t: 3, v: 7 },
 ];
 const schema = "g string, t int, v int";
-const df = () => spark().createDataFrame(rows, schema);
+const df = () => spark().createDataFrame(rows as Record<string, unknown>[], schema);
 /** The named columns of the result ordered by g, t, v (nulls first) for stable assertions. */
-async function run(...cols: Parameters<ReturnType<typeof df>["select"]>): Promise<unknown[][]> {
+async function run(...cols: Column<unknown, string>[]): Promise<unknown[][]> {
   const out = await df().select("g", "t", "v", ...cols).orderBy("g", "t", col("v").asc_nulls_first()).collect();
   return out.map((r) => Object.values(r as Record<string, unknown>).slice(3));
 }
