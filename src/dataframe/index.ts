@@ -16,6 +16,7 @@ export { F, col, lit, when, expr, column } from "./functions/index.js";
 export { Window, WindowSpec } from "./window.js";
 export { DataFrameReader } from "./reader.js";
 export { DataFrameWriter, type WriteResult } from "./writer.js";
+export { DeltaTable } from "./delta-table.js";
 export { RuntimeConfig } from "./runtime-config.js";
 export { formatTable, formatValue } from "./show.js";
 export type { Row, ColName, SelectItem, SelectRow, Simplify, WithColumn, Renamed, IsRow, IsUntyped } from "./typed.js";
