@@ -152,7 +152,13 @@ function resolvePartitioning(snap: Snapshot | undefined, schema: StructType, req
     if (["array", "map", "struct", "binary"].includes(f.type.kind)) throw new WeirError("WEIR_INVALID_ARGUMENT", `Cannot partition by "${c}" of type ${f.type.kind}`, { hint: "partition by a primitive column" });
     return f.name;
   };
-  if (!snap || overwriteSchema) return requested.map(find);
+  if (!snap || overwriteSchema) {
+    const cols = requested.map(find);
+    if (cols.length && cols.length >= schema.fields.length) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", `Cannot partition the Delta table at ${root} by all of its columns (${cols.join(", ")})`, { hint: "keep at least one column out of partitionBy()" });
+    }
+    return cols;
+  }
   const existing = [...snap.partitionColumns];
   if (requested.length && requested.map((c) => c.toLowerCase()).join(",") !== existing.map((c) => c.toLowerCase()).join(",")) {
     throw new DeltaError("WEIR_DELTA_SCHEMA_MISMATCH", `Cannot write to the Delta table at ${root} partitioned by (${requested.join(", ")}): it is partitioned by (${existing.join(", ") || "nothing"})`, {

@@ -133,10 +133,11 @@ describe("delta writer round trip (independent reader)", () => {
     await spark.createDataFrame([{ id: 9n }], t.struct({ id: t.int64() })).write.format("delta").mode("append").save(root);
     assert.equal((await spark.read.format("delta").load(root).filter(col("id").equalTo(9)).collect() as Json[])[0]!.day, null);
     await rejectsWith(batch(0, 1).write.format("delta").mode("append").partitionBy("day").save(root), "WEIR_DELTA_SCHEMA_MISMATCH", /partitioned by \(nothing\)/);
-    await spark.createDataFrame([{ k: "a" }]).write.format("delta").mode("overwrite").option("overwriteSchema", true).partitionBy("k").save(root);
+    await rejectsWith(spark.createDataFrame([{ k: "a" }]).write.format("delta").mode("overwrite").option("overwriteSchema", true).partitionBy("k").save(root), "WEIR_INVALID_ARGUMENT", /all of its columns/);
+    await spark.createDataFrame([{ k: "a", v: 1 }]).write.format("delta").mode("overwrite").option("overwriteSchema", true).partitionBy("k").save(root);
     const after = await replay(root, conn);
     assert.deepEqual(after.metaData.partitionColumns, ["k"]);
-    assert.deepEqual(await spark.read.format("delta").load(root).collect(), [{ k: "a" }]);
+    assert.deepEqual(await spark.read.format("delta").load(root).collect(), [{ k: "a", v: 1 }]);
   });
 
   test("idempotent writes: the same txnAppId/txnVersion commits once", async () => {
