@@ -24,10 +24,13 @@ export type SelectItem<S> = ColName<S> | "*" | Column<unknown, string> | Column<
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
+/** The output name of a reference: `"e.name"` (alias-qualified or a struct field) is named `"name"`, as at run time. */
+export type LastSegment<N extends string> = N extends `${string}.${infer Rest}` ? LastSegment<Rest> : N;
+
 type ItemRow<S, I> =
   I extends "*" ? S
   : I extends string ? (I extends keyof S ? { [K in I]: S[I] } : { [K in I]: unknown })
-  : I extends Column<infer T, infer N> ? (string extends N ? {} : { [K in N]: T })
+  : I extends Column<infer T, infer N> ? (string extends N ? {} : { [K in LastSegment<N>]: T })
   : {};
 
 /**
