@@ -88,9 +88,11 @@ async function scanSql(input: ScanInput): Promise<string> {
   }
 }
 
+const NONDETERMINISTIC_SQL = /\b(random|rand|randn|uuid|gen_random_uuid|setseed|nextval|input_file_name)\s*\(/i;
+
 /**
  * Keep the files whose partition values can satisfy the pushed filters. Only conjuncts that reference nothing
- * but partition columns are used; they are evaluated by DuckDB over the files' partition values (exact SQL
+ * but partition columns (Column filters, or SQL strings DuckDB can bind against the partition columns) are used; they are evaluated by DuckDB over the files' partition values (exact SQL
  * semantics, incl. nulls and casts).
  */
 async function prunePartitions(files: readonly InputFile[], partitionColumns: readonly { name: string; type: DataType }[], filters: readonly Expr[], executor: DuckDBExecutor): Promise<readonly InputFile[]> {
@@ -100,7 +102,10 @@ async function prunePartitions(files: readonly InputFile[], partitionColumns: re
     let ok = true;
     forEachExpr(f, (e) => {
       if (e.kind === "column" && !partNames.has(e.name.toLowerCase())) ok = false;
-      if (e.kind === "sql" || e.kind === "window" || (e.kind === "call" && (e.name === "input_file_name" || e.name === "rand"))) ok = false;
+      // A SQL-string filter is tried on the partition values alone: if it names a data column DuckDB rejects it
+      // below and nothing is pruned.
+      if (e.kind === "sql" && NONDETERMINISTIC_SQL.test(e.text)) ok = false;
+      if (e.kind === "window" || (e.kind === "call" && (e.name === "input_file_name" || e.name === "rand" || e.name === "randn" || e.name === "uuid"))) ok = false;
     });
     return ok;
   });
