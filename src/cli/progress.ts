@@ -56,8 +56,20 @@ async function startBar(label: string): Promise<() => void> {
     tick = (tick + 5) % 200;
     bar.update(tick <= 100 ? tick : 200 - tick);
   }, 100);
-  return () => {
+  // Results printed by the work itself (df.show()) must not land on the bar's line: the first write to stdout
+  // removes the bar.
+  const stdoutWrite = process.stdout.write;
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    process.stdout.write = stdoutWrite;
     clearInterval(interval);
     bar.stop();
   };
+  process.stdout.write = function (this: NodeJS.WriteStream, ...args: Parameters<typeof stdoutWrite>) {
+    stop();
+    return stdoutWrite.apply(this, args);
+  } as typeof stdoutWrite;
+  return stop;
 }
