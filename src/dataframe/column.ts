@@ -100,10 +100,20 @@ export class Column<T = unknown, N extends string = string> {
   cast(type: DataType | string): Column { return new Column(mk({ kind: "cast", expr: this.expr, type: typeof type === "string" ? parseDataType(type) : type })); }
   /** Alias of cast. */
   astype(type: DataType | string): Column { return this.cast(type); }
-  /** Name the column. */
-  alias<A extends string>(name: A): Column<T, A> {
-    if (typeof name !== "string" || name === "") throw new WeirError("WEIR_INVALID_ARGUMENT", "alias() needs a non-empty name", { hint: 'e.g. col("a").alias("b")' });
-    return new Column(mk({ kind: "alias", expr: this.expr.kind === "alias" ? this.expr.expr : this.expr, name }));
+  /**
+   * Name the column. A generator of several columns (`F.posexplode`) takes one name per column.
+   * @example `col("qty").multiply(2).alias("double_qty")` · `F.posexplode("items").alias("i", "item")`
+   */
+  alias<A extends string>(name: A, ...more: string[]): Column<T, A> {
+    if (typeof name !== "string" || name === "" || more.some((m) => typeof m !== "string" || m === "")) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", "alias() needs a non-empty name", { hint: 'e.g. col("a").alias("b")' });
+    }
+    const inner = this.expr.kind === "alias" ? this.expr.expr : this.expr;
+    if (more.length > 0 && !(inner.kind === "call" && (inner.name === "posexplode" || inner.name === "posexplode_outer"))) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", `alias() got ${more.length + 1} names for a single-column expression`, { hint: "pass one name; several names are for F.posexplode(...)" });
+    }
+    // Several names travel comma-joined; the plan compiler splits them per generated column.
+    return new Column(mk({ kind: "alias", expr: inner, name: [name, ...more].join(",") as A }));
   }
   /** Alias of alias (Spark's `as`). */
   as<A extends string>(name: A): Column<T, A> { return this.alias(name); }

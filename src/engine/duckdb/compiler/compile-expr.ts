@@ -93,7 +93,10 @@ export function compileExpr(e: Expr, ctx: ExprContext): string {
     case "getItem": {
       const key = e.key;
       // Spark arrays are 0-based; numeric keys index arrays, other keys look up maps.
-      if (key.kind === "literal" && typeof key.value === "number") return `${go(e.expr)}[${Math.trunc(key.value) + 1}]`;
+      if (key.kind === "literal" && typeof key.value === "number") {
+        // A negative index is null in Spark (DuckDB would count from the end).
+        return key.value < 0 ? `(CASE WHEN ${go(e.expr)} IS NULL THEN NULL ELSE NULL END)` : `${go(e.expr)}[${Math.trunc(key.value) + 1}]`;
+      }
       return `${go(e.expr)}[${go(key)}]`;
     }
     case "lambda": {

@@ -261,6 +261,16 @@ export class PlanCompiler {
         for (const f of matches) items.push({ name: f.name, sql: `${quoteIdent(a)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
         continue;
       }
+      // posexplode yields two columns (pos, col): two lock-step unnests of the same array.
+      const gen = e.kind === "alias" ? e.expr : e;
+      if (gen.kind === "call" && (gen.name === "posexplode" || gen.name === "posexplode_outer")) {
+        const names = (e.kind === "alias" ? e.name.split(",") : ["pos", "col"]);
+        const outer = gen.name === "posexplode_outer";
+        for (const [i, part] of (["posexplode_pos", "posexplode_col"] as const).entries()) {
+          items.push({ name: names[i] ?? (i === 0 ? "pos" : "col"), sql: compileExpr(mk({ ...gen, name: part, options: { outer } }), ctx), qualifiers: [] });
+        }
+        continue;
+      }
       const sql = compileExpr(e, ctx);
       // A bare column keeps its identity, so df.col("x") still resolves after select().
       const qualifiers = e.kind === "column" ? ctx.scope.lookup(e.name, e.qualifier)[0]?.field.qualifiers ?? [] : [];

@@ -1,5 +1,6 @@
 import { AnalysisError } from "../../../errors/index.js";
 import { didYouMean } from "../../../util/index.js";
+import { COLLECTION_FUNCTIONS } from "./collection-sql.js";
 import { DATETIME_FUNCTIONS } from "./datetime-sql.js";
 
 /** Renders one Weir (Spark-named) function call as DuckDB SQL from its compiled arguments. */
@@ -90,34 +91,7 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   monotonically_increasing_id: () => "(row_number() OVER () - 1)",
   rand: (a) => (a.length ? "random()" : "random()"),
   input_file_name: () => "''",
-  // construction / access
-  struct: (a) => `struct_pack(${a.join(", ")})`,
-    array: (a) => `[${a.join(", ")}]`,
-  create_map: (a) => `map([${pairs(a).map((p) => p[0]).join(", ")}], [${pairs(a).map((p) => p[1]).join(", ")}])`,
-  map_from_arrays: fn("map"),
-  map_keys: fn("map_keys"),
-  map_values: fn("map_values"),
-  element_at: (a) => `${arg(a, 0)}[${arg(a, 1)}]`,
-  size: (a) => `coalesce(len(${arg(a, 0)}), -1)`,
-  array_contains: (a) => `list_contains(${arg(a, 0)}, ${arg(a, 1)})`,
-  array_distinct: fn("list_distinct"),
-  array_sort: fn("list_sort"),
-  sort_array: (a, o) => `list_sort(${arg(a, 0)}, ${o.options.asc === false ? "'DESC'" : "'ASC'"})`,
-  array_join: (a) => `array_to_string(${arg(a, 0)}, ${arg(a, 1)})`,
-  array_max: fn("list_max"),
-  array_min: fn("list_min"),
-  array_position: (a) => `coalesce(list_position(${arg(a, 0)}, ${arg(a, 1)}), 0)`,
-  array_union: (a) => `list_distinct(list_concat(${arg(a, 0)}, ${arg(a, 1)}))`,
-  flatten: fn("flatten"),
-  slice: (a) => `list_slice(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 1)} + ${arg(a, 2)} - 1)`,
-  explode: (a) => `unnest(${arg(a, 0)})`,
-  explode_outer: (a) => `unnest(CASE WHEN len(${arg(a, 0)}) > 0 THEN ${arg(a, 0)} ELSE [NULL] END)`,
-  posexplode: (a) => `unnest(generate_series(0, len(${arg(a, 0)}) - 1))`,
-  transform: (a) => `list_transform(${arg(a, 0)}, ${arg(a, 1)})`,
-  filter: (a) => `list_filter(${arg(a, 0)}, ${arg(a, 1)})`,
-  exists: (a) => `list_bool_or(list_transform(${arg(a, 0)}, ${arg(a, 1)}))`,
-  forall: (a) => `list_bool_and(list_transform(${arg(a, 0)}, ${arg(a, 1)}))`,
-  aggregate: (a) => `list_reduce(list_prepend(${arg(a, 1)}, ${arg(a, 0)}), ${arg(a, 2)})`,
+  ...COLLECTION_FUNCTIONS,
   // math
   abs: fn("abs"),
   sqrt: fn("sqrt"),
@@ -193,12 +167,6 @@ function renderSplit(str: string, pattern: string, limit: string | undefined): s
   const seps = `regexp_extract_all(${str}, ${pattern})`;
   const rest = `array_to_string(list_transform(range(${limit}, len(${parts}) + 1), lambda __i: ${parts}[__i] || coalesce(${seps}[__i], '')), '')`;
   return `CASE WHEN ${limit} <= 0 OR len(${parts}) <= ${limit} THEN ${parts} ELSE list_concat(${parts}[1:${limit} - 1], [${rest}]) END`;
-}
-
-function pairs(a: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < a.length; i += 2) out.push([a[i]!, a[i + 1]!]);
-  return out;
 }
 
 /** Aggregate function names (used by the analyzer to tell aggregate from scalar expressions). */
