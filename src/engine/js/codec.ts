@@ -1,0 +1,254 @@
+/**
+ * The compact binary record encoding of shuffle files, spill runs and cached blocks: a file is a plain
+ * concatenation of encoded values (no per-record framing), so readers decode straight from read buffers.
+ *
+ *   value := tag:u8 payload        tags: 0 null · 1 undefined · 2 false · 3 true · 4 int (zigzag varint)
+ *   5 float64 · 6 utf8 string (varint bytes) · 7 latin1/ASCII string · 8 array (varint n, values)
+ *   9 object (varint n, [string key, value]…) · 10 bigint (as string) · 11 Date (float64) · 12 bytes
+ */
+import { WeirError } from "../../errors/index.js";
+
+const NEED_MORE = Symbol("need more bytes");
+
+/** Node's undocumented-but-stable fast string slicers (what Buffer#toString calls after argument checks). */
+type FastSlices = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
+/** Typed access to Buffer's fast slicers. @example `fast(buf).utf8Slice(0, 10)` */
+export function fast(buf: Buffer): FastSlices {
+  return buf as unknown as FastSlices;
+}
+
+/**
+ * Appends encoded values to a growable buffer.
+ * @example `const e = new Encoder(); e.write(["word", 1]); fs.writeSync(fd, e.bytes())`
+ */
+export class Encoder {
+  buf: Buffer;
+  pos = 0;
+  constructor(initial = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  /** Bytes written so far (a view, valid until the next write or reset). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  private varint(n: number): void {
+    // n >= 0, < 2^53
+    this.ensure(8);
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  private string(s: string): void {
+    const len = s.length;
+    if (len < 64) {
+      this.ensure(len + 2);
+      const start = this.pos;
+      const b = this.buf;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[start + 2 + i] = c;
+      }
+      if (i === len) {
+        b[start] = 7;
+        b[start + 1] = len;
+        this.pos = start + 2 + len;
+        return;
+      }
+    }
+    const bytes = Buffer.byteLength(s, "utf8");
+    this.ensure(bytes + 10);
+    this.buf[this.pos++] = 6;
+    this.varint(bytes);
+    this.pos += this.buf.write(s, this.pos, "utf8");
+  }
+
+  /** Append one value. Throws WEIR_TASK_FAILED-friendly errors for values with no encoding (functions, symbols). */
+  write(v: unknown): void {
+    switch (typeof v) {
+      case "string": this.string(v); return;
+      case "number":
+        if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x40000000) {
+          this.ensure(1);
+          this.buf[this.pos++] = 4;
+          this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+        } else {
+          this.ensure(9);
+          this.buf[this.pos++] = 5;
+          this.pos = this.buf.writeDoubleLE(v, this.pos);
+        }
+        return;
+      case "boolean": this.ensure(1); this.buf[this.pos++] = v ? 3 : 2; return;
+      case "undefined": this.ensure(1); this.buf[this.pos++] = 1; return;
+      case "bigint": {
+        this.ensure(1);
+        this.buf[this.pos++] = 10;
+        this.string(v.toString());
+        return;
+      }
+      case "object":
+        if (v === null) { this.ensure(1); this.buf[this.pos++] = 0; return; }
+        if (Array.isArray(v)) {
+          this.ensure(1);
+          this.buf[this.pos++] = 8;
+          this.varint(v.length);
+          for (let i = 0; i < v.length; i++) this.write(v[i]);
+          return;
+        }
+        if (v instanceof Date) { this.ensure(9); this.buf[this.pos++] = 11; this.pos = this.buf.writeDoubleLE(v.getTime(), this.pos); return; }
+        if (v instanceof Uint8Array) {
+          this.ensure(v.length + 10);
+          this.buf[this.pos++] = 12;
+          this.varint(v.length);
+          this.buf.set(v, this.pos);
+          this.pos += v.length;
+          return;
+        }
+        {
+          const keys = Object.keys(v);
+          this.ensure(1);
+          this.buf[this.pos++] = 9;
+          this.varint(keys.length);
+          for (const k of keys) { this.string(k); this.write((v as Record<string, unknown>)[k]); }
+        }
+        return;
+      default:
+        throw new WeirError("WEIR_INVALID_ARGUMENT", `A record holds a ${typeof v}, which cannot be stored in shuffle, spill or cache files`, {
+          hint: "records must be plain data: strings, numbers, bigints, booleans, null, arrays, plain objects, Dates, Uint8Arrays",
+        });
+    }
+  }
+}
+
+/**
+ * Decodes values from a buffer; {@link Decoder.next} returns `NEED_MORE`-style undefined via {@link Decoder.tryNext}
+ * when the buffer ends mid-value, so a streaming reader can refill.
+ * @example `const d = new Decoder(buf); while (d.pos < d.end) out.push(d.next());`
+ */
+export class Decoder {
+  pos = 0;
+  end: number;
+  constructor(public buf: Buffer, end = buf.length) {
+    this.end = end;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.end) throw NEED_MORE;
+  }
+
+  private varint(): number {
+    let result = 0;
+    let mul = 1;
+    for (;;) {
+      this.need(1);
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * mul;
+      if (b < 0x80) return result;
+      mul *= 0x80;
+    }
+  }
+
+  private str(tag: number): string {
+    if (tag === 7) {
+      this.need(1);
+      const len = this.buf[this.pos++]!;
+      this.need(len);
+      const s = fast(this.buf).latin1Slice(this.pos, this.pos + len);
+      this.pos += len;
+      return s;
+    }
+    const len = this.varint();
+    this.need(len);
+    const s = fast(this.buf).utf8Slice(this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  /** Decode one value (throws an internal marker if the buffer ends mid-value; use tryNext when streaming). */
+  next(): unknown {
+    this.need(1);
+    const tag = this.buf[this.pos++]!;
+    switch (tag) {
+      case 0: return null;
+      case 1: return undefined;
+      case 2: return false;
+      case 3: return true;
+      case 4: { const z = this.varint(); return z % 2 === 0 ? z / 2 : -(z + 1) / 2; }
+      case 5: { this.need(8); const d = this.buf.readDoubleLE(this.pos); this.pos += 8; return d; }
+      case 6: case 7: return this.str(tag);
+      case 8: {
+        const n = this.varint();
+        const a = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) a[i] = this.next();
+        return a;
+      }
+      case 9: {
+        const n = this.varint();
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          this.need(1);
+          const k = this.str(this.buf[this.pos++]!);
+          o[k] = this.next();
+        }
+        return o;
+      }
+      case 10: { this.need(1); return BigInt(this.str(this.buf[this.pos++]!)); }
+      case 11: { this.need(8); const d = new Date(this.buf.readDoubleLE(this.pos)); this.pos += 8; return d; }
+      case 12: {
+        const n = this.varint();
+        this.need(n);
+        const b = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
+        this.pos += n;
+        return b;
+      }
+      default:
+        throw new WeirError("WEIR_INTERNAL", `Corrupt record encoding: unknown tag ${tag} at byte ${this.pos - 1}: this is a bug in Weir`, { hint: "please report it" });
+    }
+  }
+
+  /** Decode one value, or return `false` (position unchanged) when the buffer ends mid-value. */
+  tryNext(out: { value: unknown }): boolean {
+    const start = this.pos;
+    try {
+      out.value = this.next();
+      return true;
+    } catch (e) {
+      if (e !== NEED_MORE) throw e;
+      this.pos = start;
+      return false;
+    }
+  }
+}
+
+/** Encode values into one buffer. @example `encodeAll([1, "a"])` */
+export function encodeAll(values: Iterable<unknown>): Buffer {
+  const e = new Encoder();
+  for (const v of values) e.write(v);
+  return Buffer.from(e.bytes());
+}
+
+/** Decode every value of a buffer. @example `decodeAll(encodeAll([1, "a"])) // [1, "a"]` */
+export function decodeAll(buf: Uint8Array): unknown[] {
+  const d = new Decoder(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+  const out: unknown[] = [];
+  while (d.pos < d.end) out.push(d.next());
+  return out;
+}

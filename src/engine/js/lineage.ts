@@ -1,0 +1,115 @@
+/**
+ * Lineage: the immutable-by-default graph of datasets the scheduler walks. A node knows how to compute each of
+ * its partitions from its parents (narrow dependencies) or from a shuffle's map outputs (wide dependencies).
+ * Only two things change after construction: cached blocks (persist) and `checkpointFiles`, which replaces the
+ * node's lineage by files (checkpoint truncates lineage).
+ */
+import type { ShippedFunction } from "./ship-function.js";
+import type { MapSide, NarrowOp, Partitioner, ReduceSpec } from "./task-plan.js";
+
+/** A byte range of a text file. @example `{ path: "/data/a.txt", start: 0, end: 33554432 }` */
+export interface TextSplit { readonly path: string; readonly start: number; readonly end: number }
+
+/** How a node's partitions are computed. @example `{ type: "parallelize", slices: [[1, 2], [3]] }` */
+export type NodeSource =
+  | { readonly type: "parallelize"; readonly slices: readonly (readonly unknown[])[] }
+  | { readonly type: "textFile"; readonly splits: readonly TextSplit[]; readonly withOffsets: boolean; readonly label: string }
+  | { readonly type: "narrow"; readonly parent: LineageNode; readonly ops: readonly NarrowOp[] | ((partition: number) => readonly NarrowOp[]) }
+  | { readonly type: "union"; readonly parents: readonly LineageNode[] }
+  | { readonly type: "coalesce"; readonly parent: LineageNode; readonly groups: readonly (readonly number[])[] }
+  | { readonly type: "shuffled"; readonly deps: readonly ShuffleDependency[]; readonly reduce: ReduceSpec };
+
+/** A cached partition. @example `{ level: "DISK", path: "/tmp/weir/blocks/rdd3_0", bytes: 120 }` */
+export interface Block { readonly level: "MEMORY" | "DISK"; readonly path: string; readonly buffer?: SharedArrayBuffer; readonly bytes: number }
+
+let nextNodeId = 1;
+let nextShuffleId = 1;
+
+/**
+ * A wide dependency: the parent's records are partitioned (and maybe combined) into `partitioner.n` reducers.
+ * `outputs[m][r]` is the file map task `m` wrote for reducer `r` (null: no records), once the map stage ran.
+ * @example `new ShuffleDependency(parent, { kind: "hash", n: 4 }, { kind: "none" }, [])`
+ */
+export class ShuffleDependency {
+  readonly id = nextShuffleId++;
+  outputs: ((string | null)[] | undefined)[] | undefined;
+  /** While its map stage runs: the stage's completion (so concurrent jobs share it). */
+  running: Promise<void> | undefined;
+  constructor(readonly parent: LineageNode, public partitioner: Partitioner, readonly mapSide: MapSide, readonly fns: readonly ShippedFunction[]) {}
+}
+
+/**
+ * One dataset in the lineage graph.
+ * @example `new LineageNode("map", 4, { type: "narrow", parent, ops: [{ op: "map", fn: 3 }] }, [shipped])`
+ */
+export class LineageNode {
+  readonly id = nextNodeId++;
+  storage: "MEMORY" | "DISK" | undefined;
+  readonly blocks = new Map<number, Block>();
+  checkpointFiles: readonly string[] | undefined;
+  /** Work before the first job that uses this node (e.g. sortByKey's sampling job); run once by the scheduler. */
+  prepare: (() => Promise<void>) | undefined;
+  prepared: Promise<void> | undefined;
+
+  constructor(readonly name: string, readonly numPartitions: number, readonly source: NodeSource, readonly fns: readonly ShippedFunction[] = []) {}
+
+  /** Direct parents with whether the dependency is a shuffle. */
+  parents(): { node: LineageNode; shuffle?: ShuffleDependency }[] {
+    if (this.checkpointFiles) return [];
+    const s = this.source;
+    switch (s.type) {
+      case "parallelize": case "textFile": return [];
+      case "narrow": case "coalesce": return [{ node: s.parent }];
+      case "union": return s.parents.map((node) => ({ node }));
+      case "shuffled": return s.deps.map((d) => ({ node: d.parent, shuffle: d }));
+      default: {
+        const never: never = s;
+        throw new Error(`unknown source ${String(never)}`);
+      }
+    }
+  }
+}
+
+/** Node class names as Spark prints them in toDebugString. */
+function className(n: LineageNode): string {
+  if (n.checkpointFiles) return "CheckpointDataset";
+  switch (n.source.type) {
+    case "parallelize": return "ParallelCollectionDataset";
+    case "textFile": return "TextFileDataset";
+    case "narrow": return "MapPartitionsDataset";
+    case "union": return "UnionDataset";
+    case "coalesce": return "CoalescedDataset";
+    case "shuffled": return n.source.deps.length > 1 ? "CoGroupedDataset" : "ShuffledDataset";
+    default: return "Dataset";
+  }
+}
+
+/**
+ * Spark-style lineage with stage boundaries: `+-` starts a new stage (a shuffle), `|` continues one.
+ * @example
+ * ```
+ * (2) ShuffledDataset[4] reduceByKey []
+ *  +-(2) MapPartitionsDataset[3] map []
+ *     |  TextFileDataset[1] textFile /data/*.txt []
+ * ```
+ */
+export function debugString(root: LineageNode): string {
+  const lines: string[] = [];
+  const storage = (n: LineageNode): string => {
+    const cached = n.blocks.size;
+    return n.storage ? `[${n.storage}${cached > 0 ? `, ${cached}/${n.numPartitions} cached` : ""}]` : "[]";
+  };
+  const walk = (n: LineageNode, prefix: string, first: boolean, stageStart: boolean): void => {
+    const label = `${className(n)}[${n.id}] ${n.name} ${storage(n)}`;
+    if (first) lines.push(`(${n.numPartitions}) ${label}`);
+    else if (stageStart) lines.push(`${prefix}+-(${n.numPartitions}) ${label}`);
+    else lines.push(`${prefix}|  ${label}`);
+    const inner = first ? " " : stageStart ? `${prefix}   ` : prefix;
+    for (const p of n.parents()) {
+      if (p.shuffle) walk(p.node, inner, false, true);
+      else walk(p.node, inner, false, false);
+    }
+  };
+  walk(root, "", true, false);
+  return lines.join("\n");
+}

@@ -1,0 +1,132 @@
+/**
+ * A fixed-size pool of worker threads (default: one per core), one task per worker at a time. A worker that
+ * dies (process.exit, a crash, an uncaught error) fails its running task with a retryable error and is replaced.
+ * Functions and broadcast values are sent to each worker once and cached there.
+ */
+import { Worker } from "node:worker_threads";
+import type { Broadcast, FnSpec } from "./ship-function.js";
+import type { TaskMessage, WorkerReply } from "./task-plan.js";
+
+/** A task as submitted: the message without the per-worker function/broadcast lists. @example `pool.run({ ...task, needs })` */
+export interface PoolTask {
+  readonly message: Omit<TaskMessage, "fns" | "broadcasts">;
+  readonly fns: readonly FnSpec[];
+  readonly broadcasts: readonly Broadcast<unknown>[];
+}
+
+/** The worker running a task exited before replying. @example `if (e instanceof WorkerDiedError) retry()` */
+export class WorkerDiedError extends Error {
+  constructor(readonly exitCode: number | undefined, detail: string) {
+    super(`the worker thread running the task died (${detail})`);
+    this.name = "WorkerDiedError";
+  }
+}
+
+/** A task's user error as reported by the worker. @example `new TaskError({ name: "TypeError", message: "x", stack: "…" })` */
+export class TaskError extends Error {
+  readonly fetchFailed: boolean;
+  constructor(readonly remote: { name: string; message: string; stack: string; fetchFailed?: boolean }) {
+    super(remote.message);
+    this.name = remote.name;
+    this.stack = remote.stack;
+    this.fetchFailed = remote.fetchFailed === true;
+  }
+}
+
+type Done = Extract<WorkerReply, { type: "done" }>;
+interface Slot { worker: Worker; known: Set<number>; knownBc: Set<number>; current?: Pending; dead: boolean }
+interface Pending { task: PoolTask; resolve(r: Done): void; reject(e: Error): void }
+
+function workerSource(): string {
+  const entry = new URL("./worker-main" + (import.meta.url.endsWith(".ts") ? ".ts" : ".js"), import.meta.url).href;
+  if (!entry.endsWith(".ts")) return `import(${JSON.stringify(entry)})`;
+  // Running from TypeScript sources: Node 20 does not pass tsx's loader hooks to worker threads; register them.
+  let tsx: string | undefined;
+  try { tsx = import.meta.resolve("tsx/esm/api"); } catch { tsx = undefined; }
+  const load = `import(${JSON.stringify(entry)})`;
+  return tsx
+    ? `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return ${load}; }).catch((e) => { console.error(e); process.exit(70); })`
+    : load;
+}
+
+/**
+ * Runs tasks on worker threads.
+ * @example `const pool = new WorkerPool(2); const reply = await pool.run(task); await pool.close();`
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly source = workerSource();
+  private closed = false;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.source, { eval: true });
+    const slot: Slot = { worker, known: new Set(), knownBc: new Set(), dead: false };
+    worker.unref();
+    worker.on("message", (reply: WorkerReply) => {
+      if (reply.type === "ready") return;
+      const p = slot.current;
+      slot.current = undefined;
+      worker.unref();
+      if (p) {
+        if (reply.type === "done") p.resolve(reply);
+        else p.reject(new TaskError(reply.error));
+      }
+      this.dispatch();
+    });
+    const die = (detail: string, code?: number): void => {
+      if (slot.dead) return;
+      slot.dead = true;
+      const p = slot.current;
+      slot.current = undefined;
+      const i = this.slots.indexOf(slot);
+      if (!this.closed && i >= 0) this.slots[i] = this.spawn();
+      p?.reject(new WorkerDiedError(code, detail));
+      this.dispatch();
+    };
+    worker.on("error", (e) => die(`uncaught ${e.name}: ${e.message}`));
+    worker.on("exit", (code) => die(`exit code ${code}`, code));
+    return slot;
+  }
+
+  /** Run one task; rejects with {@link TaskError} (user code threw) or {@link WorkerDiedError}. */
+  run(task: PoolTask): Promise<Done> {
+    if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
+    return new Promise<Done>((resolve, reject) => {
+      this.queue.push({ task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.current || slot.dead) continue;
+      const p = this.queue.shift()!;
+      slot.current = p;
+      const fns = p.task.fns.filter((f) => !slot.known.has(f.id));
+      const broadcasts = p.task.broadcasts.filter((b) => !slot.knownBc.has(b.id)).map((b) => [b.id, b.bytes] as const);
+      for (const f of fns) slot.known.add(f.id);
+      for (const b of broadcasts) slot.knownBc.add(b[0]);
+      slot.worker.ref();
+      try {
+        slot.worker.postMessage({ ...p.task.message, fns, broadcasts } satisfies TaskMessage);
+      } catch (e) {
+        slot.current = undefined;
+        slot.worker.unref();
+        p.reject(e as Error);
+      }
+    }
+  }
+
+  /** Stop every worker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error("the worker pool was closed"));
+    await Promise.all(this.slots.map((s) => { s.dead = true; return s.worker.terminate(); }));
+  }
+}
