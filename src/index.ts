@@ -14,3 +14,4 @@ export * from "./dataframe/index.js";
 export { t, parseSchemaDDL, parseDataType, treeString, simpleString } from "./types/index.js";
 export type * from "./types/index.js";
 export { WeirError, AnalysisError, IoError, ExecutionError, DeltaError, ERROR_CODES, type ErrorCode } from "./errors/index.js";
+export { fnRef, FnRef, Broadcast, Accumulator, type FnOptions, type JobMetrics, type StageMetrics } from "./engine/index.js";

@@ -20,3 +20,5 @@ export { DeltaTable } from "./delta-table.js";
 export { RuntimeConfig } from "./runtime-config.js";
 export { formatTable, formatValue } from "./show.js";
 export type { Row, ColName, SelectItem, SelectRow, Simplify, WithColumn, Renamed, IsRow, IsUntyped } from "./typed.js";
+export { Dataset, type UserFn, type StorageLevel } from "./dataset.js";
+export { type MapReduceSpec, type Emit, type TextFileOptions } from "./dataset-sources.js";

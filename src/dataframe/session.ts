@@ -10,6 +10,10 @@ import { DataFrameReader } from "./reader.js";
 import type { Runtime } from "./runtime.js";
 import type { Row } from "./typed.js";
 import { RuntimeConfig } from "./runtime-config.js";
+import { DatasetContext } from "./dataset-context.js";
+import { parallelize, textFile, mapReduce, type MapReduceSpec, type TextFileOptions } from "./dataset-sources.js";
+import type { Dataset } from "./dataset.js";
+import type { Accumulator, Broadcast } from "../engine/index.js";
 
 /** Options of {@link Session.create}. @example `{ warehouse: "./warehouse", threads: 2, memoryLimit: "4GB" }` */
 export interface SessionOptions {
@@ -127,6 +131,38 @@ export class Session implements AsyncDisposable {
     return this.sql(`SELECT range AS id FROM range($__range_from::BIGINT, $__range_to::BIGINT, $__range_step::BIGINT)`, { __range_from: from, __range_to: to, __range_step: step }) as never;
   }
 
+  /** Worker-thread Datasets (conf: weir.js.workers, weir.js.memoryPerTask, weir.task.maxFailures). */
+  private get datasets(): DatasetContext {
+    this.ensureOpen();
+    return (this.datasetContext ??= new DatasetContext(this.conf, this.tempDir));
+  }
+  private datasetContext: DatasetContext | undefined;
+
+  /** A Dataset (Spark's RDD) from local values, in `numSlices` partitions (default: worker count). @example `spark.parallelize([1, 2, 3], 2)` */
+  parallelize<T>(data: Iterable<T>, numSlices?: number): Dataset<T> {
+    return parallelize(this.datasets, data, numSlices);
+  }
+
+  /** Lines of text files (paths, directories, globs), split by byte range at line boundaries. @example `await spark.textFile("logs/*.txt")` */
+  textFile(paths: string | readonly string[], minPartitions?: number): Promise<Dataset<string>> {
+    return textFile(this.datasets, paths, minPartitions === undefined ? {} : ({ minPartitions } satisfies TextFileOptions));
+  }
+
+  /** A MapReduce job over text files or pairs; returns the reducers' output as a Dataset. @example `await spark.mapReduce({ input: "a.txt", map, reduce })` */
+  mapReduce<K1, V1, K2, V2, K3, V3>(spec: MapReduceSpec<K1, V1, K2, V2, K3, V3>): Promise<Dataset<[K3, V3]>> {
+    return mapReduce(this.datasets, spec);
+  }
+
+  /** A read-only value sent once to each worker; capture it and read `.value`. @example `const b = spark.broadcast(lookup)` */
+  broadcast<T>(value: T): Broadcast<T> {
+    return this.datasets.broadcast(value);
+  }
+
+  /** A numeric accumulator tasks add to (successful attempts only). @example `const n = spark.accumulator(0)` */
+  accumulator(initial = 0): Accumulator {
+    return this.datasets.accumulator(initial);
+  }
+
   /** A temporary view as a DataFrame. @example `spark.table("orders")` */
   table(name: string): DataFrame<Row> {
     return this.read.table(name);
@@ -136,6 +172,7 @@ export class Session implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.datasetContext?.close();
     await this.executor.close();
     if (this.ownsTempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }

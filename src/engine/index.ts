@@ -20,3 +20,4 @@ export { compileDeltaScan, loadDeltaSnapshot } from "./duckdb/delta-scan.js";
 export { writeDeltaTable, type DeltaWriteRequest, type DeltaWriteResult } from "./duckdb/delta-writer.js";
 export { DuckDBCheckpointWriter } from "./duckdb/duckdb-checkpoint-writer.js";
 export { DuckDBParquetReader } from "./duckdb/duckdb-parquet-reader.js";
+export * from "./js/index.js";
