@@ -81,7 +81,7 @@ export const posexplode = (x: ColumnLike): Column => callExprs("posexplode", [c(
 export const posexplodeOuter = (x: ColumnLike): Column => callExprs("posexplode_outer", [c(x)]);
 
 /** A lambda over elements, optionally with the element's 0-based index (as in Spark). */
-type ElementFn = ((x: Column) => Column<unknown, string>) | ((x: Column, i: Column) => Column<unknown, string>);
+type ElementFn = (x: Column, i: Column) => Column<unknown, string>;
 let lambdaCounter = 0;
 function lambda(fn: (...xs: Column[]) => Column<unknown, string>, arity: number, indexed = false): Expr {
   const params = Array.from({ length: arity }, () => `__x${++lambdaCounter}`);

@@ -87,7 +87,7 @@ test("explode drops empty/null arrays, explodeOuter keeps them as null; posexplo
   assert.deepEqual(await df.select("id", F.explodeOuter("a").alias("v")).orderBy("id", "v").collect(), [{ id: 1, v: "x" }, { id: 1, v: "y" }, { id: 2, v: null }, { id: 3, v: null }]);
   assert.deepEqual(await df.select("id", F.posexplode("a")).collect(), [{ id: 1, pos: 0n, col: "x" }, { id: 1, pos: 1n, col: "y" }]);
   assert.deepEqual(await df.select("id", F.posexplode("a").alias("i", "item")).collect(), [{ id: 1, i: 0n, item: "x" }, { id: 1, i: 1n, item: "y" }]);
-  assert.deepEqual(await df.select("id", F.posexplodeOuter("a")).orderBy("id", "pos").collect(),
+  assert.deepEqual(await df.select("id", F.posexplodeOuter("a")).orderBy("id", col("pos")).collect(),
     [{ id: 1, pos: 0n, col: "x" }, { id: 1, pos: 1n, col: "y" }, { id: 2, pos: null, col: null }, { id: 3, pos: null, col: null }]);
   assert.throws(() => col("a").alias("x", "y"), /single-column expression/);
 });
