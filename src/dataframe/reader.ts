@@ -13,6 +13,14 @@ type OptionValue = string | number | boolean | Date;
  * Spark's `DataFrameReader`: `session.read.format(...).option(...).schema(...).load(path)` or the shortcuts
  * `csv`, `json`, `parquet`, `text`, `table`. A `t.struct` schema makes the DataFrame's row type static.
  *
+ * Paths may be files, directories or globs; `k=v/` directories become partition columns, pruned by filters.
+ * CSV and JSON follow Spark's read modes (option `mode`): `PERMISSIVE` (default; a malformed record's raw text goes
+ * to the schema's `_corrupt_record` string column — or `columnNameOfCorruptRecord` — if it has one, its data
+ * columns are NULL), `DROPMALFORMED`, `FAILFAST` (WEIR_MALFORMED_RECORD naming file:line and reason);
+ * `badRecordsPath` writes every rejected record (path, line, reason, record) there as JSON lines and leaves it out
+ * of the result. Options are checked when the DataFrame is first compiled (WEIR_UNSUPPORTED_OPTION lists the
+ * supported ones).
+ *
  * @example
  * ```ts
  * const orders = spark.read.schema(t.struct({ id: t.string(), qty: t.int32() })).option("header", true).csv("data/*.csv");
