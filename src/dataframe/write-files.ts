@@ -114,14 +114,15 @@ function typeOf(columns: readonly ColumnInfo[], name: string): DataType {
 
 /**
  * The data part of the SELECT. JSON lines are rendered by Weir (DuckDB's JSON COPY cannot PARTITION_BY): one
- * text column per row, null fields left out as Spark's `ignoreNullFields` default does (`json_merge_patch`
+ * text column per row, null fields left out when `ignoreNullFields` (Spark's default) (`json_merge_patch`
  * drops null members), written through the CSV writer with quoting off — JSON text never holds a raw control
  * character, so the \x01 delimiter never appears in it.
  */
 function dataSelect(columns: readonly ColumnInfo[], s: WriteSettings): string[] {
   if (s.format !== "json") return columns.map((c) => `${renderData(c, s)} AS ${quoteIdent(c.name)}`);
   const struct = columns.map((c) => `${quoteString(c.name)}: ${renderData(c, s)}`).join(", ");
-  return [`json_merge_patch('{}', to_json({${struct}})) AS ${quoteIdent(JSON_COLUMN)}`];
+  const json = `to_json({${struct}})`;
+  return [`${s.ignoreNullFields ? `json_merge_patch('{}', ${json})` : json} AS ${quoteIdent(JSON_COLUMN)}`];
 }
 
 /** A data column as written: CSV/JSON dates and timestamps as text in the requested pattern. */

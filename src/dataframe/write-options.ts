@@ -17,7 +17,7 @@ const COMMON = ["compression", "codec", "maxRecordsPerFile", "partitionOverwrite
 const SUPPORTED: Record<WriteFormat, readonly string[]> = {
   parquet: [...COMMON],
   csv: [...COMMON, "header", "sep", "delimiter", "quote", "escape", "nullValue", "quoteAll", "dateFormat", "timestampFormat", "timestampNTZFormat"],
-  json: [...COMMON, "dateFormat", "timestampFormat", "timestampNTZFormat"],
+  json: [...COMMON, "dateFormat", "timestampFormat", "timestampNTZFormat", "ignoreNullFields"],
 };
 
 /** Codec name → the file name infix/suffix Spark uses for it. */
@@ -55,6 +55,8 @@ export interface WriteSettings {
   readonly dateFormat: string;
   readonly timestampFormat: string;
   readonly timestampNTZFormat: string;
+  /** JSON: leave null fields out of the objects (Spark's default) rather than writing `"k":null`. */
+  readonly ignoreNullFields: boolean;
   readonly csv: CsvSettings;
 }
 
@@ -114,6 +116,7 @@ export function resolveWriteOptions(format: string, options: Readonly<Record<str
     dateFormat: utcStrftime(o.dateFormat ?? "yyyy-MM-dd"),
     timestampFormat: utcStrftime(o.timestampFormat ?? "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"),
     timestampNTZFormat: utcStrftime(o.timestampNTZFormat ?? "yyyy-MM-dd'T'HH:mm:ss.SSS"),
+    ignoreNullFields: flag(o, "ignoreNullFields", true),
     csv,
   };
 }

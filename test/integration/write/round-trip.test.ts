@@ -59,7 +59,7 @@ test("csv options: header, sep, quote, escape, nullValue, dateFormat and timesta
   assert.deepEqual(canon(await back.collect()), canon(await df.collect()));
 });
 
-test("json round trip: null fields left out as in Spark, dates and timestamps as ISO strings, read back equal", async (t) => {
+test("json round trip: null fields left out as in Spark (unless ignoreNullFields=false), dates and timestamps as ISO strings, read back equal", async (t) => {
   const { spark, dir } = await setUp(t);
   const df = sample(spark);
   await df.write.partitionBy("grp").json(path.join(dir, "out"));
@@ -74,4 +74,7 @@ test("json round trip: null fields left out as in Spark, dates and timestamps as
   await df.drop("grp").write.option("dateFormat", "yyyy/MM/dd").option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ssXXX").json(path.join(dir, "fmt"));
   const text = (await Promise.all((await listFiles(path.join(dir, "fmt"))).filter((f) => f.endsWith(".json")).map((f) => readFile(path.join(dir, "fmt", f), "utf8")))).join("");
   assert.match(text, /"d":"2024\/02\/29","ts":"2024-02-29T23:59:58Z"/);
+  await df.filter("id = 3").select("id", "s").write.option("ignoreNullFields", false).json(path.join(dir, "nulls"));
+  const nulls = (await listFiles(path.join(dir, "nulls"))).find((f) => f.endsWith(".json"))!;
+  assert.equal(await readFile(path.join(dir, "nulls", nulls), "utf8"), '{"id":3,"s":null}\n');
 });
