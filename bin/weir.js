@@ -68,9 +68,10 @@ async function buildBundle() {
   const result = await esbuild.build({
     entryPoints: [entry], absWorkingDir: root, bundle: true, write: false, metafile: true, logLevel: "silent",
     platform: "node", format: "esm", target: `node${process.versions.node.split(".")[0]}`, packages: "external",
+    plugins: [keepModuleLocations],
   });
   const code = result.outputFiles[0].text;
-  // Code that locates files relative to its own module would look in the cache directory: run from source.
+  // Any other use of import.meta would see the cache directory instead of the source file: run from source.
   if (code.includes("import.meta")) return undefined;
   // Only files under src/ can change between runs; dependencies are external and resolved by Node.
   const inputs = Object.keys(result.metafile.inputs).map((rel) => {
@@ -87,6 +88,25 @@ async function buildBundle() {
   removeOldBundles(bundle);
   return bundle;
 }
+
+/**
+ * Source files that locate siblings through `import.meta.url` / `.filename` / `.dirname` (e.g. a worker script)
+ * keep their own location in the bundle: those expressions become the source file's literal URL and paths.
+ */
+const keepModuleLocations = {
+  name: "weir-keep-module-locations",
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes("import.meta")) return undefined;
+      const contents = text
+        .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
+        .replaceAll("import.meta.filename", JSON.stringify(args.path))
+        .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)));
+      return { contents, loader: "ts" };
+    });
+  },
+};
 
 function writeAtomic(file, text) {
   const tmp = `${file}.${process.pid}.tmp`;

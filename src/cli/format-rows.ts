@@ -2,7 +2,7 @@ import { formatValue, type DataFrame, type Row } from "../dataframe/index.js";
 import type { DataType } from "../types/index.js";
 import { withProgress, type ProgressMode } from "./progress.js";
 
-/** How `weir sql` / `weir head` print rows. */
+/** How `weir sql` / `weir head` print rows. @example `const f: OutputFormat = "csv";` */
 export type OutputFormat = "table" | "csv" | "json";
 
 /** Options of {@link printRows}. @example `{ format: "table", maxRows: 20, truncate: true }` */

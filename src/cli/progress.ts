@@ -1,7 +1,7 @@
 /** How long work may run before a progress bar appears (issue: "progress bar on work longer than a second"). */
 const DELAY_MS = 1000;
 
-/** When to draw the bar: `auto` = only when stderr is a terminal. */
+/** When to draw the bar: `auto` = only when stderr is a terminal. @example `withProgress("sql", work, "never")` */
 export type ProgressMode = "auto" | "always" | "never";
 
 /**

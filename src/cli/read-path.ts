@@ -3,7 +3,7 @@ import path from "node:path";
 import { WeirError } from "../errors/index.js";
 import type { DataFrame, Row, Session } from "../dataframe/index.js";
 
-/** Input formats the CLI can open by path. */
+/** Input formats the CLI can open by path. @example `readPath(spark, "t/", "delta" satisfies InputFormat)` */
 export type InputFormat = "csv" | "json" | "parquet" | "delta";
 
 const BY_EXTENSION: Readonly<Record<string, InputFormat>> = {
