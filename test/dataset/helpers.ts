@@ -1,0 +1,21 @@
+/** Functions exported for fnRef() tests: workers import this module by URL. */
+import { existsSync, writeFileSync } from "node:fs";
+
+export function tokenize(line: string): string[] {
+  return line.split(/\s+/).filter((w) => w !== "");
+}
+
+export function shout(s: string): string {
+  return `${s.toUpperCase()}!`;
+}
+
+/** Throws (or exits the worker) the first time it sees `marker` missing, then succeeds: a transient failure. */
+export function failOnce(x: [string, string, number]): number {
+  const [marker, mode, v] = x;
+  if (!existsSync(marker)) {
+    writeFileSync(marker, "1");
+    if (mode === "exit") process.exit(3);
+    throw new Error("transient failure");
+  }
+  return v * 2;
+}

@@ -1,0 +1,113 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Session } from "../../src/index.js";
+import { canon, groupRef, randomPairs, wordCountRef, zipfLines } from "./reference.js";
+
+let spark: Session;
+let tiny: Session;
+let dir: string;
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "weir-ds-store-"));
+  spark = await Session.create({ conf: { "weir.js.workers": 2 } });
+  tiny = await Session.create({ conf: { "weir.js.workers": 2, "weir.js.memoryPerTask": "2kb" } });
+});
+after(async () => {
+  await spark.close();
+  await tiny.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const spilled = (s: { lastJob?: { stages: { spillBytes: number }[] } }): number => (s.lastJob?.stages ?? []).reduce((a, st) => a + st.spillBytes, 0);
+
+describe("spill, caching, checkpoints and text files", () => {
+  test("groupByKey, sortByKey, join and reduceByKey spill under a 2 KB task budget and still equal the reference", async () => {
+    const data = randomPairs(5, 3000).map(([k, v], i) => [`${k}-${i % 300}`, v] as [string, number]);
+    const ds = tiny.parallelize(data, 3);
+    const grouped = ds.groupByKey(2);
+    const g = await grouped.collect();
+    assert.ok(spilled(grouped) > 0, "groupByKey spilled");
+    assert.deepEqual(canon(g.map(([k, vs]) => [k, [...vs].sort((a, b) => a - b)])), canon(groupRef(data)));
+    const sorted = ds.sortByKey(true, 2).keys();
+    const s = await sorted.collect();
+    assert.ok(spilled(sorted) > 0, "sortByKey spilled");
+    assert.deepEqual(s, data.map(([k]) => k).sort());
+    const joined = ds.join(tiny.parallelize(data.slice(0, 500), 2));
+    const j = await joined.count();
+    const ref = new Map(groupRef(data.slice(0, 500)).map(([k, vs]) => [k, vs.length]));
+    assert.equal(j, data.reduce((a, [k]) => a + (ref.get(k) ?? 0), 0));
+    assert.ok(spilled(joined) > 0, "join spilled");
+    const sums = await ds.reduceByKey((a, b) => a + b).collect();
+    assert.equal(sums.length, new Set(data.map(([k]) => k)).size);
+  });
+
+  test("a cached DISK partition whose file is lost is recomputed from lineage", async () => {
+    const ds = spark.parallelize(Array.from({ length: 100 }, (_, i) => i), 4).map((x) => x * 2).persist("DISK");
+    const first = await ds.collect();
+    assert.match(ds.toDebugString(), /\[DISK, 4\/4 cached\]/);
+    const blocks = path.join(spark.tempDir, "js", "blocks");
+    for (const f of readdirSync(blocks)) if (f.startsWith(`rdd${ds.id}_`)) rmSync(path.join(blocks, f));
+    assert.deepEqual(await ds.collect(), first);
+    assert.ok(readdirSync(blocks).some((f) => f.startsWith(`rdd${ds.id}_`)), "blocks written again");
+    const mem = spark.parallelize([3, 1, 2], 2).map((x) => x + 1).cache();
+    assert.deepEqual(await mem.collect(), [4, 2, 3]);
+    assert.deepEqual(await mem.map((x) => x * 10).collect(), [40, 20, 30]);
+    mem.unpersist();
+    assert.deepEqual(await mem.collect(), [4, 2, 3]);
+  });
+
+  test("checkpoint() truncates the lineage to its files and keeps the data", async () => {
+    const ds = spark.parallelize([["a", 1], ["b", 2], ["a", 3]] as [string, number][], 2).reduceByKey((a, b) => a + b);
+    assert.match(ds.toDebugString(), /ParallelCollectionDataset/);
+    await ds.checkpoint();
+    assert.doesNotMatch(ds.toDebugString(), /ParallelCollectionDataset|\+-/);
+    assert.match(ds.toDebugString(), /CheckpointDataset/);
+    assert.deepEqual(canon(await ds.mapValues((v) => v * 10).collect()), canon([["a", 40], ["b", 20]]));
+  });
+
+  test("textFile splits a file by byte range at line boundaries: every line exactly once for any split count", async () => {
+    const lines = zipfLines(3, 400).map((l, i) => (i % 7 === 0 ? `é ${l}` : i % 11 === 0 ? "" : l));
+    const file = path.join(dir, "text.txt");
+    writeFileSync(file, lines.join("\r\n") + "\r\n");
+    for (const min of [1, 3, 7, 50]) {
+      const ds = await spark.textFile(file, min);
+      assert.ok(ds.getNumPartitions() >= Math.min(min, 2));
+      assert.deepEqual(await ds.collect(), lines, `minPartitions ${min}`);
+    }
+    writeFileSync(path.join(dir, "no-newline.txt"), "x\ny");
+    assert.deepEqual(await (await spark.textFile(path.join(dir, "no-newline.txt"), 2)).collect(), ["x", "y"]);
+  });
+
+  test("word count by mapReduce (with combiner) and by reduceByKey equals a reference count", async () => {
+    const lines = zipfLines(11, 600);
+    const file = path.join(dir, "words.txt");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const ref = wordCountRef(lines);
+    const mr = await tiny.mapReduce({
+      input: file,
+      map: (_offset: number, line: string, emit) => { for (const w of line.split(" ")) if (w) emit(w, 1); },
+      combine: (w: string, ones: number[], emit) => emit(w, ones.reduce((a, b) => a + b, 0)),
+      reduce: (w: string, ones: number[], emit) => emit(w, ones.reduce((a, b) => a + b, 0)),
+      numReducers: 3,
+    });
+    assert.deepEqual(new Map(await mr.collect()), ref);
+    const rbk = (await spark.textFile(file, 4)).flatMap((l) => l.split(" ")).map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b, 2);
+    assert.deepEqual(new Map(await rbk.collect()), ref);
+    const stages = rbk.lastJob!.stages;
+    assert.equal(stages.length, 2);
+    assert.ok(stages[0]!.shuffleBytesWritten > 0 && stages[1]!.shuffleBytesRead === stages[0]!.shuffleBytesWritten);
+    assert.match(rbk.toDebugString(), /\(2\) ShuffledDataset\[\d+\] reduceByKey \[\]\n \+-\(\d+\) MapPartitionsDataset/);
+  });
+
+  test("saveAsTextFile publishes part files atomically and refuses an existing output", async () => {
+    const out = path.join(dir, "out");
+    await spark.parallelize(["a", "b", "c"], 2).saveAsTextFile(out);
+    const parts = readdirSync(out).filter((f) => f.startsWith("part-")).sort();
+    assert.deepEqual(parts, ["part-00000", "part-00001"]);
+    assert.ok(existsSync(path.join(out, "_SUCCESS")));
+    assert.equal(parts.map((p) => readFileSync(path.join(out, p), "utf8")).join(""), "a\nb\nc\n");
+    await assert.rejects(spark.parallelize([1]).saveAsTextFile(out), { code: "WEIR_PATH_EXISTS" });
+  });
+});
