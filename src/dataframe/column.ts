@@ -41,9 +41,11 @@ export class Column<T = unknown, N extends string = string> {
   mod(other: ColumnOrValue): Column<T> { return this.bin("%", other); }
   /** Unary minus. */
   negate(): Column<T> { return new Column(mk({ kind: "unary", op: "negate", operand: this.expr })); }
-  /** Bitwise and/or/xor/not. */
+  /** Bitwise AND. @example `col("flags").bitwiseAND(4)` */
   bitwiseAND(other: ColumnOrValue): Column<T> { return this.bin("&", other); }
+  /** Bitwise OR. @example `col("flags").bitwiseOR(4)` */
   bitwiseOR(other: ColumnOrValue): Column<T> { return this.bin("|", other); }
+  /** Bitwise XOR. @example `col("flags").bitwiseXOR(4)` */
   bitwiseXOR(other: ColumnOrValue): Column<T> { return this.bin("^", other); }
 
   // comparison
@@ -53,9 +55,13 @@ export class Column<T = unknown, N extends string = string> {
   notEqual(other: ColumnOrValue): Column<boolean> { return this.bin("!=", other); }
   /** Null-safe equality (`<=>`): true when both are null. */
   eqNullSafe(other: ColumnOrValue): Column<boolean> { return this.bin("<=>", other); }
+  /** `this > other` (null if either is null). @example `col("qty").gt(10)` */
   gt(other: ColumnOrValue): Column<boolean> { return this.bin(">", other); }
+  /** `this < other`. @example `col("qty").lt(10)` */
   lt(other: ColumnOrValue): Column<boolean> { return this.bin("<", other); }
+  /** `this >= other`. @example `col("qty").geq(10)` */
   geq(other: ColumnOrValue): Column<boolean> { return this.bin(">=", other); }
+  /** `this <= other`. @example `col("qty").leq(10)` */
   leq(other: ColumnOrValue): Column<boolean> { return this.bin("<=", other); }
   /** Short aliases of equalTo / notEqual / geq / leq. */
   eq(other: ColumnOrValue): Column<boolean> { return this.equalTo(other); }
@@ -64,13 +70,19 @@ export class Column<T = unknown, N extends string = string> {
   le(other: ColumnOrValue): Column<boolean> { return this.leq(other); }
 
   // boolean
+  /** Logical AND (three-valued: null AND false is false). @example `col("a").gt(1).and(col("b").lt(2))` */
   and(other: ColumnOrValue): Column<boolean> { return this.bin("and", other); }
+  /** Logical OR (three-valued: null OR true is true). @example `col("a").isNull().or(col("a").equalTo(0))` */
   or(other: ColumnOrValue): Column<boolean> { return this.bin("or", other); }
+  /** Logical NOT. @example `col("active").not()` */
   not(): Column<boolean> { return new Column(mk({ kind: "unary", op: "not", operand: this.expr })); }
 
   // nulls
+  /** True when null. @example `col("email").isNull()` */
   isNull(): Column<boolean> { return new Column(mk({ kind: "unary", op: "isnull", operand: this.expr })); }
+  /** True when not null. @example `col("email").isNotNull()` */
   isNotNull(): Column<boolean> { return new Column(mk({ kind: "unary", op: "isnotnull", operand: this.expr })); }
+  /** True when NaN (false for null, as Spark). @example `col("ratio").isNaN()` */
   isNaN(): Column<boolean> { return new Column(mk({ kind: "unary", op: "isnan", operand: this.expr })); }
 
   // predicates
@@ -89,8 +101,11 @@ export class Column<T = unknown, N extends string = string> {
   ilike(pattern: string): Column<boolean> { return new Column(mk({ kind: "like", op: "ilike", expr: this.expr, pattern: toExpr(pattern) })); }
   /** Regular-expression match anywhere in the string (Spark `rlike`). */
   rlike(regex: string): Column<boolean> { return new Column(mk({ kind: "like", op: "rlike", expr: this.expr, pattern: toExpr(regex) })); }
+  /** String starts with the prefix. @example `col("sku").startsWith("A-")` */
   startsWith(prefix: ColumnOrValue): Column<boolean> { return this.call("startswith", prefix); }
+  /** String ends with the suffix. @example `col("file").endsWith(".csv")` */
   endsWith(suffix: ColumnOrValue): Column<boolean> { return this.call("endswith", suffix); }
+  /** String contains the value. @example `col("name").contains("son")` */
   contains(other: ColumnOrValue): Column<boolean> { return this.call("contains", other); }
   /** Substring, 1-based position (Spark `substr`). */
   substr(pos: ColumnOrValue, len: ColumnOrValue): Column<string> { return this.call("substring", pos, len); }
@@ -121,7 +136,9 @@ export class Column<T = unknown, N extends string = string> {
   name<A extends string>(name: A): Column<T, A> { return this.alias(name); }
 
   // sort
+  /** Ascending sort order, nulls first (Spark's default). @example `df.orderBy(col("ts").asc())` */
   asc(): Column<T, N> { return this.sort(true, true); }
+  /** Descending sort order, nulls last (Spark's default). @example `df.orderBy(col("ts").desc())` */
   desc(): Column<T, N> { return this.sort(false, false); }
   asc_nulls_first(): Column<T, N> { return this.sort(true, true); }
   asc_nulls_last(): Column<T, N> { return this.sort(true, false); }

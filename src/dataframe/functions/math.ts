@@ -20,10 +20,10 @@ export const pow = (x: ColumnLike, y: ColumnLike | number): Column<number> => ca
 export const round = (x: ColumnLike, scale = 0): Column<number> => callExprs("round", [c(x), val(scale)]);
 /** Round half even to `scale` decimals. @example `F.bround("x", 2)` */
 export const bround = (x: ColumnLike, scale = 0): Column<number> => callExprs("bround", [c(x), val(scale)]);
-/** Ceiling. @example `F.ceil("x")` */
-export const ceil = m1("ceil");
-/** Floor. @example `F.floor("x")` */
-export const floor = m1("floor");
+/** Ceiling, as a long (Spark). @example `F.ceil("x")` */
+export const ceil = (x: ColumnLike): Column<bigint> => callExprs("ceil", [c(x)]);
+/** Floor, as a long (Spark). @example `F.floor("x")` */
+export const floor = (x: ColumnLike): Column<bigint> => callExprs("floor", [c(x)]);
 /** Sign (-1, 0, 1). @example `F.signum("x")` */
 export const signum = m1("signum");
 /** Positive modulus. @example `F.pmod("x", 7)` */

@@ -94,18 +94,22 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   ...COLLECTION_FUNCTIONS,
   // math
   abs: fn("abs"),
-  sqrt: fn("sqrt"),
+  // Spark: sqrt of a negative is NaN, logarithms of non-positive values are null (DuckDB raises errors).
+  sqrt: (a) => `CASE WHEN ${arg(a, 0)} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${arg(a, 0)}) END`,
   exp: fn("exp"),
-  log: (a) => (a.length === 2 ? `(ln(${arg(a, 1)}) / ln(${arg(a, 0)}))` : `ln(${arg(a, 0)})`),
-  log10: fn("log10"),
-  log2: fn("log2"),
+  log: (a) => (a.length === 2
+    ? `CASE WHEN ${arg(a, 1)} <= 0 OR ${arg(a, 0)} <= 0 THEN NULL ELSE ln(${arg(a, 1)}) / ln(${arg(a, 0)}) END`
+    : `CASE WHEN ${arg(a, 0)} <= 0 THEN NULL ELSE ln(${arg(a, 0)}) END`),
+  log10: (a) => `CASE WHEN ${arg(a, 0)} <= 0 THEN NULL ELSE log10(${arg(a, 0)}) END`,
+  log2: (a) => `CASE WHEN ${arg(a, 0)} <= 0 THEN NULL ELSE log2(${arg(a, 0)}) END`,
   pow: fn("pow"),
   power: fn("pow"),
   // Spark rounds half up (away from zero), as DuckDB's round does for decimals and doubles.
   round: (a) => `round(${arg(a, 0)}, ${a[1] ?? "0"})`,
   bround: (a) => `round_even(${arg(a, 0)}, ${a[1] ?? "0"})`,
-  ceil: fn("ceil"),
-  floor: fn("floor"),
+  // Spark's ceil/floor return LONG.
+  ceil: (a) => `TRY_CAST(ceil(${arg(a, 0)}) AS BIGINT)`,
+  floor: (a) => `TRY_CAST(floor(${arg(a, 0)}) AS BIGINT)`,
   signum: fn("sign"),
   pmod: (a) => `(((${arg(a, 0)} % ${arg(a, 1)}) + ${arg(a, 1)}) % ${arg(a, 1)})`,
   // strings
