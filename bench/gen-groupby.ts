@@ -33,7 +33,11 @@ export async function ensureGroupbyCsv(spec: GroupbySpec): Promise<string> {
   return ensureDataFile(`${groupbyName(spec)}.csv`, (tmp) => writeGroupbyCsv(spec, tmp));
 }
 
-async function writeGroupbyCsv(spec: GroupbySpec, dest: string): Promise<void> {
+/**
+ * Write the groupby CSV for `spec` to `dest` (no caching; see {@link ensureGroupbyCsv}).
+ * @example `await writeGroupbyCsv({ n: 1000, k: 10, na: 0, sort: false }, "/tmp/g1.csv")`
+ */
+export async function writeGroupbyCsv(spec: GroupbySpec, dest: string): Promise<void> {
   const { n, k, na } = spec;
   const seed = spec.seed ?? 2025;
   const nk = Math.max(1, Math.round(n / k));

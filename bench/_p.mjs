@@ -1,0 +1,13 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+const db = await DuckDBInstance.create(":memory:"); const c = await db.connect();
+await c.run("SET TimeZone='UTC'");
+const f = ".bench-data/orders-3000000.jsonl";
+const variants = {
+  hand: `SELECT CAST(orderDate AS DATE) AS day, count(*) AS orders, sum(quantity * price) AS revenue, avg(quantity * price) AS a FROM read_json('${f}', format = 'newline_delimited') WHERE status = 'completed' GROUP BY day ORDER BY day`,
+  weirSql: `SELECT "day", "orders", "revenue", "avg_amount" FROM (SELECT * FROM (SELECT CASE WHEN typeof("q2"."orderDate") = 'VARCHAR' THEN TRY_CAST(trim(CAST("q2"."orderDate" AS VARCHAR)) AS DATE) ELSE TRY_CAST("q2"."orderDate" AS DATE) END AS "day", count(*) AS "orders", sum(("q2"."quantity" * "q2"."price")) AS "revenue", avg(("q2"."quantity" * "q2"."price")) AS "avg_amount" FROM (SELECT * FROM (SELECT "orderDate" AS "orderDate", "orderId" AS "orderId", "price" AS "price", "productId" AS "productId", "quantity" AS "quantity", "status" AS "status", "userId" AS "userId", "__weir_input_file" AS "__weir_input_file" FROM (SELECT "orderDate" AS "orderDate", "orderId" AS "orderId", "price" AS "price", "productId" AS "productId", "quantity" AS "quantity", "status" AS "status", "userId" AS "userId", "__weir_input_file" FROM read_json(['${f}'], format = 'newline_delimited', columns = {'orderDate': 'VARCHAR', 'orderId': 'VARCHAR', 'price': 'DOUBLE', 'productId': 'VARCHAR', 'quantity': 'BIGINT', 'status': 'VARCHAR', 'userId': 'VARCHAR'}, filename = '__weir_input_file', hive_partitioning = false, ignore_errors = true))) AS "q1" WHERE ("q1"."status" = 'completed')) AS "q2" GROUP BY CASE WHEN typeof("q2"."orderDate") = 'VARCHAR' THEN TRY_CAST(trim(CAST("q2"."orderDate" AS VARCHAR)) AS DATE) ELSE TRY_CAST("q2"."orderDate" AS DATE) END) AS "q3" ORDER BY "q3"."day" ASC NULLS FIRST)`,
+  handColumnsVarchar: `SELECT CAST(orderDate AS DATE) AS day, count(*) AS orders, sum(quantity * price) AS revenue, avg(quantity * price) AS a FROM read_json('${f}', format = 'newline_delimited', columns = {'orderDate': 'VARCHAR', 'orderId': 'VARCHAR', 'price': 'DOUBLE', 'productId': 'VARCHAR', 'quantity': 'BIGINT', 'status': 'VARCHAR', 'userId': 'VARCHAR'}) WHERE status = 'completed' GROUP BY day ORDER BY day`,
+};
+const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_json('${f}', format = 'newline_delimited')`); console.log(r.getRowObjects().map(o=>o.column_name+":"+o.column_type).join(" "));
+for (let rep = 0; rep < 2; rep++) for (const [k, sql] of Object.entries(variants)) {
+  const t0 = performance.now(); await c.runAndReadAll(sql); console.log(k, ((performance.now() - t0) / 1000).toFixed(3));
+}
