@@ -25,9 +25,17 @@ const cacheDir = path.join(root, "node_modules", ".cache", "weir-cli");
 const argv = process.argv.slice(2);
 const version = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
 
+// Prepended to the bundle: import.meta.resolve() as seen from each source file (see keepModuleLocations).
+const RESOLVE_BANNER = "const __weirResolve = (base, s) => (/^\\.{0,2}\\//.test(s) ? new URL(s, base).href : import.meta.resolve(s));";
 const needsSource = argv.includes("run") || argv.includes("--verbose") || process.env.WEIR_CLI_NO_CACHE === "1";
-const main = (needsSource ? undefined : await loadBundled().catch(() => undefined)) ?? (await loadFromSource());
+const main = (needsSource ? undefined : await loadBundled().catch(debug)) ?? (await loadFromSource());
 process.exitCode = await main(argv, { version });
+
+/** Why the fast path was not taken, with WEIR_CLI_DEBUG=1. */
+function debug(reason) {
+  if (process.env.WEIR_CLI_DEBUG === "1") process.stderr.write(`weir: loading the CLI from source: ${reason?.stack ?? reason}\n`);
+  return undefined;
+}
 
 async function loadFromSource() {
   const { register } = await import("tsx/esm/api");
@@ -64,15 +72,16 @@ function isFresh(manifest) {
 
 async function buildBundle() {
   const started = Date.now();
+  const state = { unsupported: false };
   const esbuild = await import("esbuild");
   const result = await esbuild.build({
     entryPoints: [entry], absWorkingDir: root, bundle: true, write: false, metafile: true, logLevel: "silent",
     platform: "node", format: "esm", target: `node${process.versions.node.split(".")[0]}`, packages: "external",
-    plugins: [keepModuleLocations],
+    plugins: [keepModuleLocations(state)], banner: { js: RESOLVE_BANNER },
   });
   const code = result.outputFiles[0].text;
-  // Any other use of import.meta would see the cache directory instead of the source file: run from source.
-  if (code.includes("import.meta")) return undefined;
+  // Another use of import.meta would see the cache directory instead of the source file: run from source.
+  if (state.unsupported) return debug("a source file uses an import.meta property other than url/filename/dirname/resolve");
   // Only files under src/ can change between runs; dependencies are external and resolved by Node.
   const inputs = Object.keys(result.metafile.inputs).map((rel) => {
     const s = statSync(path.join(root, rel));
@@ -90,23 +99,35 @@ async function buildBundle() {
 }
 
 /**
- * Source files that locate siblings through `import.meta.url` / `.filename` / `.dirname` (e.g. a worker script)
- * keep their own location in the bundle: those expressions become the source file's literal URL and paths.
+ * Keep each source file's own location in the bundle: in code (not in strings or comments) `import.meta.url`,
+ * `.filename` and `.dirname` become the .ts file's literal URL and paths, and `import.meta.resolve(s)` resolves
+ * relative specifiers against the .ts file (bare ones resolve from the bundle, which lives under the same
+ * node_modules). A file using any other `import.meta` property makes the whole bundle unusable (`unsupported`).
  */
-const keepModuleLocations = {
-  name: "weir-keep-module-locations",
-  setup(build) {
-    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      if (!text.includes("import.meta")) return undefined;
-      const contents = text
-        .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-        .replaceAll("import.meta.filename", JSON.stringify(args.path))
-        .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)));
-      return { contents, loader: "ts" };
-    });
-  },
-};
+function keepModuleLocations(state) {
+  return {
+    name: "weir-keep-module-locations",
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes("import.meta")) return undefined;
+        const url = pathToFileURL(args.path).href;
+        const { code } = await build.esbuild.transform(text, {
+          loader: "ts", format: "esm", sourcefile: args.path, target: build.initialOptions.target,
+          define: {
+            "import.meta.url": JSON.stringify(url),
+            "import.meta.filename": JSON.stringify(args.path),
+            "import.meta.dirname": JSON.stringify(path.dirname(args.path)),
+            "import.meta.resolve": "__weirResolve",
+            "import.meta": "__weirImportMeta",
+          },
+        });
+        if (code.includes("__weirImportMeta")) state.unsupported = true;
+        return { contents: code.replaceAll("__weirResolve(", `__weirResolve(${JSON.stringify(url)}, `), loader: "js", resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
 
 function writeAtomic(file, text) {
   const tmp = `${file}.${process.pid}.tmp`;
