@@ -7,7 +7,7 @@
 import { mk, type Expr } from "../expr/index.js";
 import type { Plan } from "../plan/index.js";
 
-/** The hidden column holding each row's bucket (output file group) when the plan computes it. */
+/** The hidden column holding each row's bucket (output file group) when the plan computes it. @example `"__weir_bucket"` */
 export const BUCKET_COLUMN = "__weir_bucket";
 
 /**

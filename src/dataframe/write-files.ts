@@ -25,7 +25,10 @@ import type { WriteSettings } from "./write-options.js";
 /** The one text column of a JSON-lines write. */
 const JSON_COLUMN = "__weir_json";
 
-/** One write's input: the compiled query, its typed columns, the partition columns and the bucketing. */
+/**
+ * One write's input: the compiled query, its typed columns, the partition columns and the bucketing.
+ * @example `{ sql, params, columns, partitionBy: ["day"], buckets: { kind: "none" }, settings: resolveWriteOptions("parquet", {}) }`
+ */
 export interface FileWriteSpec {
   readonly sql: string;
   readonly params: Parameters<Runtime["executor"]["exec"]>[1];

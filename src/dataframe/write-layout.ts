@@ -17,9 +17,9 @@ import { HIVE_DEFAULT_PARTITION } from "../io/index.js";
 import type { DataType } from "../types/index.js";
 import { BUCKET_COLUMN } from "./write-buckets.js";
 
-/** Hidden column prefix for the i-th partition value (rendered as Spark renders it). */
+/** Hidden column prefix for the i-th partition value (rendered as Spark renders it). @example `${PARTITION_VALUE_PREFIX}0` */
 export const PARTITION_VALUE_PREFIX = "__weir_p";
-/** Hidden column holding the file index of a row within its partition and bucket (maxRecordsPerFile). */
+/** Hidden column holding the file index of a row within its partition and bucket (maxRecordsPerFile). @example `"__weir_file"` */
 export const FILE_INDEX_COLUMN = "__weir_file";
 
 const ESCAPED = new Set(['"', "#", "%", "'", "*", "/", ":", "=", "?", "\\", "\u007f", "{", "[", "]", "^"]);

@@ -31,7 +31,7 @@ const CODECS: Record<WriteFormat, Readonly<Record<string, { duckdb: string; ext:
   json: { none: { duckdb: "none", ext: "" }, uncompressed: { duckdb: "none", ext: "" }, gzip: { duckdb: "gzip", ext: ".gz" }, zstd: { duckdb: "zstd", ext: ".zst" } },
 };
 
-/** CSV dialect of a write (Spark's defaults: `,`, `"`, `\`, nulls as empty, no header). */
+/** CSV dialect of a write (Spark's defaults: `,`, `"`, `\`, nulls as empty, no header). @example `resolveWriteOptions("csv", {}).csv.escape // "\\"` */
 export interface CsvSettings {
   readonly header: boolean;
   readonly sep: string;
