@@ -24,6 +24,11 @@ export const ERROR_CODES = {
   WEIR_EXECUTION_FAILED: "A query failed while running.",
   WEIR_UNKNOWN_TABLE: "A table or view name is not registered.",
   WEIR_INVALID_NAME: "A table, view or path name is not valid or escapes the warehouse.",
+  WEIR_TABLE_EXISTS: "A table or view of that name already exists in the catalog.",
+  WEIR_UNKNOWN_DATABASE: "A database (schema) name is not in the catalog.",
+  WEIR_DATABASE_EXISTS: "A database (schema) of that name already exists.",
+  WEIR_DATABASE_NOT_EMPTY: "A database still holds tables or views and was dropped without CASCADE.",
+  WEIR_CATALOG_IO: "Reading or writing the warehouse's catalog metadata failed at the storage level.",
   WEIR_SESSION_CLOSED: "The session was closed; no more work can run on it.",
   WEIR_WRITE_FAILED: "Writing output failed; the destination was left as it was.",
   WEIR_INTERNAL: "A broken invariant: this is a bug in Weir.",
@@ -38,6 +43,9 @@ export const ERROR_CODES = {
   WEIR_FUNCTION_NOT_SERIALIZABLE: "A function passed to a Dataset/mapReduce cannot be shipped to worker threads (it reads a variable from its enclosing scope, or a captured value cannot be copied).",
   WEIR_TASK_FAILED: "A Dataset task failed on every attempt (its user function threw or its worker thread died).",
   WEIR_CLI_USAGE: "The command line could not be understood.",
+  WEIR_POSTGRES_CONNECTION: "Connecting to Postgres failed, or the connection was lost during a read or write.",
+  WEIR_POSTGRES_QUERY: "Postgres rejected a statement Weir sent (unknown table or column, constraint violation, type error).",
+  WEIR_QUALITY_FAILED: "A data quality expectation with policy \"fail\" did not pass; nothing was written.",
 } as const;
 
 /** A stable Weir error code, e.g. `"WEIR_UNKNOWN_COLUMN"`. @example `const c: ErrorCode = "WEIR_SQL_ERROR";` */
