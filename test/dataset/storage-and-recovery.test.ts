@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session } from "../../src/index.js";
+import { Session, type Emit } from "../../src/index.js";
 import { canon, groupRef, randomPairs, wordCountRef, zipfLines } from "./reference.js";
 
 let spark: Session;
@@ -87,9 +87,9 @@ describe("spill, caching, checkpoints and text files", () => {
     const ref = wordCountRef(lines);
     const mr = await tiny.mapReduce({
       input: file,
-      map: (_offset: number, line: string, emit) => { for (const w of line.split(" ")) if (w) emit(w, 1); },
-      combine: (w: string, ones: number[], emit) => emit(w, ones.reduce((a, b) => a + b, 0)),
-      reduce: (w: string, ones: number[], emit) => emit(w, ones.reduce((a, b) => a + b, 0)),
+      map: (_offset: number, line: string, emit: Emit<string, number>) => { for (const w of line.split(" ")) if (w) emit(w, 1); },
+      combine: (w: string, ones: number[], emit: Emit<string, number>) => emit(w, ones.reduce((a, b) => a + b, 0)),
+      reduce: (w: string, ones: number[], emit: Emit<string, number>) => emit(w, ones.reduce((a, b) => a + b, 0)),
       numReducers: 3,
     });
     assert.deepEqual(new Map(await mr.collect()), ref);
