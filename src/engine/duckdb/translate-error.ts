@@ -1,4 +1,5 @@
 import { WeirError, ExecutionError, AnalysisError, IoError } from "../../errors/index.js";
+import { malformedInputError } from "./scan/parse-error.js";
 
 /**
  * Turn a DuckDB error into a WeirError with a stable code and a hint, keeping the original as `cause`.
@@ -8,6 +9,9 @@ export function translateDuckDBError(e: unknown, action: string): WeirError {
   if (e instanceof WeirError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   const first = (msg.split("\n")[0] ?? msg).replace(/^Failed to extract statements:\s*/i, "");
+  // DuckDB's CSV/JSON parse errors (incl. CSV conversion errors) name the file and line: WEIR_MALFORMED_RECORD.
+  const malformed = malformedInputError(msg, action, e);
+  if (malformed) return malformed;
   if (/^Parser Error/i.test(first)) {
     return new AnalysisError("WEIR_SQL_ERROR", `SQL syntax error in ${action}: ${first.replace(/^Parser Error:\s*/i, "")}`, {
       hint: "check the SQL text (DuckDB dialect); identifiers with special characters need double quotes", cause: e,

@@ -11,7 +11,7 @@ import { compileExpr } from "./compile-expr.js";
 import { Scope, uniqueSqlNames, type Field, type Relation } from "./relation.js";
 import { compileCsvScan } from "../scan/csv-scan.js";
 import { compileJsonScan } from "../scan/json-scan.js";
-import { parseReadOptions } from "../scan/read-options.js";
+import { parseReadOptions, withUserPartitionTypes } from "../scan/read-options.js";
 import { bindFiles, fileOptions, INPUT_FILE_COLUMN, trailingColumns, type ScanInput } from "../scan/scan-input.js";
 
 /** What a scan read, for explain() and metrics. @example `{ path: "data/", filesTotal: 12, filesScanned: 3 }` */
@@ -33,7 +33,7 @@ export { INPUT_FILE_COLUMN };
  * @example `const { relation, report } = await compileFileScan(scan, executor, params)`
  */
 export async function compileFileScan(scan: Scan, executor: DuckDBExecutor, params: ParamCollector): Promise<{ relation: Relation; report: ScanReport }> {
-  const options = parseReadOptions(scan);
+  const parsedOptions = parseReadOptions(scan);
   const o = scan.options;
   const listing = await listInputFiles(scan.paths, {
     recursiveFileLookup: o.recursiveFileLookup === "true",
@@ -42,7 +42,8 @@ export async function compileFileScan(scan: Scan, executor: DuckDBExecutor, para
     ...(o.modifiedBefore ? { modifiedBefore: o.modifiedBefore } : {}),
     ...(o.basePath ? { basePath: o.basePath } : {}),
   });
-  const partitionColumns = listing.partitionColumns;
+  // A user schema naming a partition column types it (Spark); the column's value still comes from the path.
+  const { options, partitionColumns } = withUserPartitionTypes(parsedOptions, listing.partitionColumns);
   const files = await prunePartitions(listing.files, partitionColumns, scan.pushedFilters ?? [], executor);
   const report: ScanReport = { paths: scan.paths, format: scan.format, filesTotal: listing.files.length, filesScanned: files.length };
   const input: ScanInput = { scan, files, partitionColumns, options, executor, params, validate: true };

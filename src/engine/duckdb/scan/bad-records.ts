@@ -25,7 +25,8 @@ export interface Reject {
 export function malformedRecordError(format: string, r: Reject, total: number): IoError {
   const shown = r.record.length > 200 ? `${r.record.slice(0, 200)}…` : r.record;
   return new IoError("WEIR_MALFORMED_RECORD", `Malformed ${format} record at ${r.file}:${r.line}: ${r.reason}. Record: ${shown}${total > 1 ? ` (${total - 1} more malformed record${total > 2 ? "s" : ""})` : ""}`, {
-    hint: 'fix the input, or read with .option("mode", "PERMISSIVE") / "DROPMALFORMED", or set badRecordsPath to keep rejected records',
+    hint: `fix the input, or read with .option("mode", "PERMISSIVE") / "DROPMALFORMED", or set badRecordsPath to keep rejected records${
+      /unterminated quote/i.test(r.reason) ? `; Spark's default CSV escape is \\ — an RFC-4180 file (quotes doubled as "") reads with .option("escape", '"')` : ""}`,
     details: { file: r.file, line: r.line, reason: r.reason, record: r.record },
   });
 }
@@ -55,7 +56,7 @@ export async function writeBadRecords(badRecordsPath: string, rejects: readonly 
   return dest;
 }
 
-const caches = new WeakMap<DuckDBExecutor, Map<string, Promise<readonly Reject[]>>>();
+const caches = new WeakMap<DuckDBExecutor, Map<string, Promise<unknown>>>();
 
 /**
  * Run `validate` once per executor and input state (`key` plus every file's path, size and mtime); later calls
@@ -63,11 +64,11 @@ const caches = new WeakMap<DuckDBExecutor, Map<string, Promise<readonly Reject[]
  *
  * @example `const rejects = await cachedValidation(executor, files, key, () => validateCsv(...))`
  */
-export function cachedValidation(executor: DuckDBExecutor, files: readonly InputFile[], key: string, validate: () => Promise<readonly Reject[]>): Promise<readonly Reject[]> {
+export function cachedValidation<T = readonly Reject[]>(executor: DuckDBExecutor, files: readonly InputFile[], key: string, validate: () => Promise<T>): Promise<T> {
   let cache = caches.get(executor);
   if (!cache) caches.set(executor, (cache = new Map()));
   const full = JSON.stringify([key, files.map((f) => [f.path, f.size, f.mtimeMs])]);
-  let result = cache.get(full);
+  let result = cache.get(full) as Promise<T> | undefined;
   if (!result) {
     result = validate();
     cache.set(full, result);

@@ -39,7 +39,7 @@ export async function compileCsvScan(input: ScanInput): Promise<string> {
   if (!needsValidation) {
     if (options.mode === "DROPMALFORMED") return typedRead(input, files, columns, ["ignore_errors = true"]);
     if (options.mode === "FAILFAST") return typedRead(input, files, columns, []);
-    return permissiveRead(input, files, columns);
+    return await permissiveRead(input, files, columns);
   }
   const rejects = await validateCsv(input, columns);
   if (rejects.length === 0) return typedRead(input, files, columns, []);
@@ -56,7 +56,8 @@ function dialect(input: ScanInput): string[] {
     `header = ${o.header === "true"}`,
     `delim = ${quoteString(o.sep ?? o.delimiter ?? ",")}`,
     `quote = ${quoteString(o.quote ?? '"')}`,
-    `escape = ${quoteString(o.escape ?? o.quote ?? '"')}`,
+    // Spark's default escape is a backslash whatever the quote (what df.write.csv writes, `"a\"b"`, reads back).
+    `escape = ${quoteString(o.escape ?? "\\")}`,
   ];
   if (o.nullValue !== undefined) opts.push(`nullstr = ${quoteString(o.nullValue)}`);
   if (o.comment !== undefined) opts.push(`comment = ${quoteString(o.comment)}`);
@@ -91,7 +92,7 @@ function formatOptions(input: ScanInput): string[] {
 async function inferCsvColumns(input: ScanInput): Promise<ReadColumn[]> {
   const o = input.scan.options;
   const header = o.header === "true";
-  const tolerant = ["null_padding = true", "hive_partitioning = false"];
+  const tolerant = ["null_padding = true", ...nullPaddingOptions(input), "strict_mode = false", "hive_partitioning = false"];
   const firstParams = sideParams();
   const first = await input.executor.query(
     `SELECT * FROM read_csv(${bindFiles(firstParams, input.files.slice(0, 1))}, ${[...dialect(input).filter((x) => !x.startsWith("header")), "header = false", "all_varchar = true", ...tolerant].join(", ")}) LIMIT 1`,
@@ -119,12 +120,41 @@ function typedRead(input: ScanInput, files: string, columns: readonly ReadColumn
   return `SELECT ${select.join(", ")} FROM read_csv(${files}, ${opts.join(", ")})${allColumns}`;
 }
 
-/** Spark's PERMISSIVE without a corrupt-record column: every row kept; missing fields and unparseable values are NULL. */
-function permissiveRead(input: ScanInput, files: string, columns: readonly ReadColumn[]): string {
+/**
+ * Spark's PERMISSIVE without a corrupt-record column: every row kept; missing fields and unparseable values are
+ * NULL. Files that parse as standard CSV are read in DuckDB's strict mode; only files with structural errors
+ * (extra fields, an unterminated quote: Spark keeps those rows) are read with `strict_mode = false`, which also
+ * treats a backslash in an unquoted value as an escape (`a\b` → `ab`, Spark keeps `a\b`).
+ */
+async function permissiveRead(input: ScanInput, files: string, columns: readonly ReadColumn[]): Promise<string> {
   const o = input.scan.options;
-  const opts = [...dialect(input), `columns = ${columnsLiteral(columns, true)}`, "auto_detect = false", "null_padding = true", "strict_mode = false", ...fileOptions(input.partitionColumns)];
+  const strict = await parsesStrictly(input, columns);
+  const opts = [...dialect(input), `columns = ${columnsLiteral(columns, true)}`, "auto_detect = false", "null_padding = true", ...nullPaddingOptions(input), `strict_mode = ${strict}`, ...fileOptions(input.partitionColumns)];
   const select = [...selectData(input.options, columns, (c) => tryParse(quoteIdent(c.name), c.type, o.dateFormat, o.timestampFormat), "NULL"), ...trailingColumns(input.partitionColumns)];
   return `SELECT ${select.join(", ")} FROM read_csv(${files}, ${opts.join(", ")})`;
+}
+
+/** Whether every file tokenizes in DuckDB's strict mode (one pass, cached per input state); false on any error. */
+function parsesStrictly(input: ScanInput, columns: readonly ReadColumn[]): Promise<boolean> {
+  if (!input.validate) return Promise.resolve(false);
+  const key = JSON.stringify(["csv-strict", input.scan.options, columns.length]);
+  return cachedValidation(input.executor, input.files, key, async () => {
+    const params = sideParams();
+    const opts = [...dialect(input), `columns = ${columnsLiteral(columns, true)}`, "auto_detect = false", "null_padding = true", ...nullPaddingOptions(input), "strict_mode = true", "hive_partitioning = false"];
+    // count(col) for the last column makes DuckDB tokenize every field of every row.
+    const last = columns.length ? `count(${quoteIdent(columns[columns.length - 1]!.name)})` : "count(*)";
+    return input.executor.query(`SELECT ${last} FROM read_csv(${bindFiles(params, input.files)}, ${opts.join(", ")})`, params.bound, "read csv (structure)").then(() => true, () => false);
+  });
+}
+
+/**
+ * What `null_padding` needs besides: DuckDB's parallel CSV scanner refuses null_padding on a file with quoted
+ * line breaks, so with `multiLine` (Spark's switch for records spanning lines) the file is read by one thread,
+ * as Spark reads a multiLine file as one split. Without it such a file fails with WEIR_MALFORMED_RECORD and a
+ * hint to set multiLine (see translate-error.ts).
+ */
+function nullPaddingOptions(input: ScanInput): string[] {
+  return input.scan.options.multiLine === "true" ? ["parallel = false"] : [];
 }
 
 /** A text value parsed as `type`, NULL when it does not parse. */

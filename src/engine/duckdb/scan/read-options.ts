@@ -19,6 +19,7 @@ const KNOWN_OPTIONS: Readonly<Record<Scan["format"] | "common", readonly string[
   parquet: ["mergeSchema"],
   text: [],
   delta: ["versionAsOf", "timestampAsOf"],
+  postgres: [],
 };
 
 /** A data column a text format is parsed into. @example `{ name: "qty", type: t.int32() }` */
@@ -88,5 +89,36 @@ export function parseReadOptions(scan: Scan): ReadOptions {
     ...(o.badRecordsPath !== undefined ? { badRecordsPath: o.badRecordsPath } : {}),
     ...(corrupt ? { corruptColumn: corrupt.name } : {}),
     ...(fields ? { dataColumns: fields.filter((f) => f !== corrupt).map((f) => ({ name: f.name, type: f.type })), fieldOrder: fields.map((f) => f.name) } : {}),
+  };
+}
+
+/**
+ * A user schema naming hive partition columns, as Spark's `DataSource` resolves it: the partition columns come
+ * from the path (placed after the data columns) with the user schema's type; the file is parsed with the rest
+ * of the schema. Without a user schema, or when it names no partition column, both are returned unchanged.
+ *
+ * @example
+ * ```ts
+ * // schema "id int, day date, v int", directories day=2024-01-01/
+ * withUserPartitionTypes(options, [{ name: "day", type: t.string() }]);
+ * // { options: { dataColumns: [id, v], … }, partitionColumns: [{ name: "day", type: date }] }
+ * ```
+ */
+export function withUserPartitionTypes<P extends { readonly name: string; readonly type: DataType }>(
+  options: ReadOptions,
+  partitionColumns: readonly P[],
+): { options: ReadOptions; partitionColumns: readonly P[] } {
+  const columns = options.dataColumns;
+  if (!columns || !partitionColumns.length) return { options, partitionColumns };
+  const userType = new Map(columns.map((c) => [c.name.toLowerCase(), c.type]));
+  if (!partitionColumns.some((p) => userType.has(p.name.toLowerCase()))) return { options, partitionColumns };
+  const isPartition = new Set(partitionColumns.map((p) => p.name.toLowerCase()));
+  return {
+    options: {
+      ...options,
+      dataColumns: columns.filter((c) => !isPartition.has(c.name.toLowerCase())),
+      ...(options.fieldOrder ? { fieldOrder: options.fieldOrder.filter((n) => !isPartition.has(n.toLowerCase())) } : {}),
+    },
+    partitionColumns: partitionColumns.map((p) => ({ ...p, type: userType.get(p.name.toLowerCase()) ?? p.type })),
   };
 }
