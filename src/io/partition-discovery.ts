@@ -25,15 +25,41 @@ interface ParsedSpec {
 
 /**
  * Undo Hive/Spark path escaping (`%3A` → `:`), leaving malformed `%` sequences as they are, like Spark's
- * `unescapePathName`.
+ * `unescapePathName`. Spark only escapes ASCII characters; other engines percent-encode non-ASCII text as
+ * UTF-8 bytes (`%C3%BC` for `ü`), so a run of `%XX` is decoded as UTF-8, each byte that is not part of a
+ * valid UTF-8 sequence standing for the character with that code (as Spark would read it).
  *
  * @example
  * ```ts
  * unescapePathName("2024-01-01 10%3A00%3A00"); // "2024-01-01 10:00:00"
+ * unescapePathName("M%C3%BCnchen");             // "München"
  * ```
  */
 export function unescapePathName(name: string): string {
-  return name.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return name.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => decodeBytes(run.slice(1).split("%").map((hex) => parseInt(hex, 16))));
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Bytes as UTF-8 where they form valid sequences; any other byte as the character with its code. */
+function decodeBytes(bytes: readonly number[]): string {
+  let out = "";
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    const len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? (b <= 0xef ? 3 : 1) : b >= 0xc2 && b <= 0xdf ? 2 : 1;
+    if (len > 1 && i + len <= bytes.length) {
+      try {
+        out += strictUtf8.decode(Uint8Array.from(bytes.slice(i, i + len)));
+        i += len;
+        continue;
+      } catch {
+        // not a valid sequence: fall through to one byte
+      }
+    }
+    out += String.fromCharCode(b);
+    i += 1;
+  }
+  return out;
 }
 
 /**
