@@ -49,7 +49,7 @@ export async function showText(rt: Runtime, limited: Plan, n: number, truncate: 
 
 /** explain(): the logical plan, the optimized plan, files per scan, the SQL and DuckDB's physical plan. @example `await explainText(rt, df.plan)` */
 export async function explainText(rt: Runtime, p: Plan): Promise<string> {
-  const q = await compile(rt, p);
+  const q = await compile(rt, p, false, true);
   const physical = await rt.executor.query(`EXPLAIN ${q.sql}`, q.params, "explain()");
   const scans = q.scans.map((s) => `  ${s.format} ${s.paths.join(", ")}: ${s.filesScanned} of ${s.filesTotal} files`).join("\n");
   return [

@@ -4,8 +4,9 @@ import { parseSchemaDDL, type StructType } from "../types/index.js";
 import { DataFrame } from "./dataframe.js";
 import type { Runtime } from "./runtime.js";
 import type { Row } from "./typed.js";
+import { postgresScanPlan, type PostgresReadOptions } from "./postgres-reader.js";
 
-const FORMATS: readonly FileFormat[] = ["parquet", "csv", "json", "text", "delta"];
+const FORMATS: readonly FileFormat[] = ["parquet", "csv", "json", "text", "delta", "postgres"];
 
 type OptionValue = string | number | boolean | Date;
 
@@ -60,6 +61,10 @@ export class DataFrameReader<S = Row> {
   /** Load files (path, glob, directory or several). */
   load(...paths: (string | readonly string[])[]): DataFrame<S> {
     const flat = paths.flat();
+    if (this.fmt === "postgres") {
+      if (flat.length) throw new WeirError("WEIR_INVALID_ARGUMENT", "A postgres read takes no path", { hint: 'set options url and table (or query): spark.read.format("postgres").option("url", url).option("table", "orders").load()' });
+      return new DataFrame<S>(this.runtime, postgresScanPlan(this.opts));
+    }
     if (flat.length === 0) throw new WeirError("WEIR_INVALID_ARGUMENT", "load() needs at least one path", { hint: 'e.g. spark.read.parquet("data/")' });
     return new DataFrame<S>(this.runtime, plan({ kind: "scan", format: this.fmt, paths: flat, options: this.opts, ...(this.userSchema ? { schema: this.userSchema } : {}) }));
   }
@@ -69,6 +74,15 @@ export class DataFrameReader<S = Row> {
   json(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("json").load(...paths); }
   /** Parquet files. */
   parquet(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("parquet").load(...paths); }
+  /**
+   * A Postgres table or query, streamed with COPY (see {@link PostgresReadOptions}); filters and selected columns
+   * directly on it are pushed into the Postgres query.
+   * @example `spark.read.postgres({ url: "postgres://etl@localhost/shop", table: "public.orders" })`
+   */
+  postgres(options: PostgresReadOptions): DataFrame<S> {
+    const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Record<string, OptionValue>;
+    return this.format("postgres").options(set).load();
+  }
   /** Text files: one row per line in column `value`. */
   text(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("text").load(...paths); }
   /** A temporary view by name. */

@@ -22,14 +22,17 @@ export interface Runtime {
   job<T>(description: string, work: () => Promise<T>): Promise<T>;
 }
 
-/** Compile a plan for an action. @example `await compile(rt, df.plan, true)` */
-export function compile(rt: Runtime, plan: Plan, requireUniqueNames = false): Promise<CompiledQuery> {
-  return compileQuery(plan, rt.executor, rt.external, requireUniqueNames);
+/**
+ * Compile a plan for an action. `describeOnly` (explain, schema) builds the SQL without reading sources that
+ * copy their data first (Postgres). @example `await compile(rt, df.plan, true)`
+ */
+export function compile(rt: Runtime, plan: Plan, requireUniqueNames = false, describeOnly = false): Promise<CompiledQuery> {
+  return compileQuery(plan, rt.executor, describeOnly ? { ...rt.external, describeOnly: true } : rt.external, requireUniqueNames);
 }
 
 /** The schema of a plan (names and types; DuckDB binds the query without running it). @example `await schemaOfPlan(rt, df.plan)` */
 export async function schemaOfPlan(rt: Runtime, plan: Plan): Promise<StructType> {
-  const q = await compile(rt, plan);
+  const q = await compile(rt, plan, false, true);
   const cols = await rt.executor.describe(q.sql, q.params, "schema");
   return schemaOf(cols.map((c, i) => ({ name: q.columns[i] ?? c.name, type: c.type })));
 }

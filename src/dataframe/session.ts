@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WeirError } from "../errors/index.js";
-import { DuckDBExecutor, compileDeltaScan, type ExternalScans } from "../engine/index.js";
+import { DuckDBExecutor, compileDeltaScan, releasePostgresExtracts, type ExternalScans } from "../engine/index.js";
 import { plan, type Plan } from "../plan/index.js";
 import { t, type DataType, type StructType, parseSchemaDDL } from "../types/index.js";
 import { DataFrame } from "./dataframe.js";
@@ -174,6 +174,7 @@ export class Session implements AsyncDisposable {
     this.closed = true;
     await this.datasetContext?.close();
     await this.executor.close();
+    await releasePostgresExtracts(this.executor);
     if (this.ownsTempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 

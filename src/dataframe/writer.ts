@@ -6,6 +6,8 @@ import { compile, type Runtime } from "./runtime.js";
 import { BUCKET_COLUMN, planBuckets } from "./write-buckets.js";
 import { writeFiles } from "./write-files.js";
 import { resolveWriteOptions } from "./write-options.js";
+import { writePostgres, type PostgresWriteOptions } from "./postgres-writer.js";
+import type { PostgresLoadResult } from "../io/postgres/index.js";
 
 /**
  * What a write produced.
@@ -96,6 +98,15 @@ export class DataFrameWriter {
   /** Write JSON-lines files. @example `await df.write.json("out")` */
   json(path: string): Promise<WriteResult> {
     return this.format("json").save(path);
+  }
+
+  /**
+   * Load the rows into a Postgres table with COPY in one transaction (see {@link PostgresWriteOptions}): modes
+   * `append` (default), `overwrite` (TRUNCATE + load), `upsert` (by `keys`). A failure rolls everything back.
+   * @example `await df.write.postgres("public.daily", { url, mode: "upsert", keys: ["day"] })`
+   */
+  postgres(table: string, options: PostgresWriteOptions): Promise<PostgresLoadResult> {
+    return writePostgres(this.runtime, this.plan, table, options);
   }
 
   /**

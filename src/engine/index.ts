@@ -17,6 +17,7 @@ export { INPUT_FILE_COLUMN, type ScanReport } from "./duckdb/compiler/compile-sc
 export { type Relation, type Field } from "./duckdb/compiler/relation.js";
 export { translateDuckDBError } from "./duckdb/translate-error.js";
 export { compileDeltaScan, loadDeltaSnapshot } from "./duckdb/delta-scan.js";
+export { releasePostgresExtracts, POSTGRES_SCAN_OPTIONS } from "./duckdb/postgres-scan.js";
 export { writeDeltaTable, type DeltaWriteRequest, type DeltaWriteResult } from "./duckdb/delta-writer.js";
 export { DuckDBCheckpointWriter } from "./duckdb/duckdb-checkpoint-writer.js";
 export { DuckDBParquetReader } from "./duckdb/duckdb-parquet-reader.js";

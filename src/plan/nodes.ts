@@ -14,7 +14,7 @@ export type Plan =
 interface Node<K extends string> { readonly kind: K; readonly id: number }
 
 /** The file formats a scan reads. @example `"parquet"` */
-export type FileFormat = "parquet" | "csv" | "json" | "text" | "delta";
+export type FileFormat = "parquet" | "csv" | "json" | "text" | "delta" | "postgres";
 
 /** Read files: formats, options and an optional user schema. @example `spark.read.parquet("data/")` */
 export interface Scan extends Node<"scan"> {
@@ -24,6 +24,8 @@ export interface Scan extends Node<"scan"> {
   readonly schema?: StructType;
   /** Conjuncts of filters directly above the scan, pushed here by the optimizer for partition pruning. */
   readonly pushedFilters?: readonly Expr[];
+  /** Columns the plan above needs (set by the optimizer for sources that can prune columns, e.g. postgres). */
+  readonly requiredColumns?: readonly string[];
 }
 /** A SQL query (session.sql) with bound `$name` parameters. @example `spark.sql("select 1")` */
 export interface SqlQuery extends Node<"sql"> {

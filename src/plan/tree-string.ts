@@ -28,7 +28,7 @@ const list = (es: readonly Expr[]): string => es.map(exprName).join(", ");
 
 function describe(p: Plan): string {
   switch (p.kind) {
-    case "scan": return `Scan ${p.format} [${p.paths.join(", ")}]${p.pushedFilters?.length ? ` PushedFilters: [${list(p.pushedFilters)}]` : ""}`;
+    case "scan": return `Scan ${p.format} [${p.paths.join(", ")}]${p.pushedFilters?.length ? ` PushedFilters: [${list(p.pushedFilters)}]` : ""}${p.requiredColumns ? ` ReadColumns: [${p.requiredColumns.join(", ")}]` : ""}`;
     case "sql": return `SQL ${JSON.stringify(p.query.length > 80 ? `${p.query.slice(0, 77)}...` : p.query)}`;
     case "local": return `LocalRelation [${p.schema.fields.map((f) => f.name).join(", ")}], ${p.rows.length} rows`;
     case "project": return `Project [${list(p.exprs)}]`;

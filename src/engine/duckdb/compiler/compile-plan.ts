@@ -8,6 +8,7 @@ import { ParamCollector } from "../params.js";
 import { compileExpr, compileSortOrder, type ExprContext } from "./compile-expr.js";
 import { compileFileScan, INPUT_FILE_COLUMN, type ScanReport } from "./compile-scan.js";
 import { compileNa } from "./compile-na.js";
+import { compilePostgresScan } from "../postgres-scan.js";
 import { compileSetOp } from "./compile-setop.js";
 import { checkSqlText, hasSqlText, subtreeQualifiers } from "./check-sql.js";
 import { AGGREGATES } from "./function-sql.js";
@@ -16,6 +17,8 @@ import { eqi, Scope, uniqueSqlNames, type Field, type Relation } from "./relatio
 /** Resolves plans Weir cannot compile alone (Delta scans, catalog tables) — provided by higher layers. */
 export interface ExternalScans {
   compileDeltaScan?(scan: Extract<Plan, { kind: "scan" }>, compiler: PlanCompiler): Promise<Relation>;
+  /** Build SQL and describe only, reading no data (explain(), schema): sources that copy data first skip it. */
+  describeOnly?: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export class PlanCompiler {
           if (!this.external.compileDeltaScan) throw new WeirError("WEIR_UNSUPPORTED_OPERATION", "Reading Delta tables is not available in this session", { hint: "use a Session created by Weir" });
           return this.external.compileDeltaScan(p, this);
         }
+        if (p.format === "postgres") return compilePostgresScan(p, this, this.external.describeOnly === true);
         const { relation, report } = await compileFileScan(p, this.executor, this.params);
         this.scans.push(report);
         return relation;

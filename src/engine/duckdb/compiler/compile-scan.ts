@@ -83,8 +83,8 @@ async function scanSql(input: ScanInput): Promise<string> {
     case "json": return compileJsonScan(input);
     case "text":
       return `SELECT "__weir_line" AS value, ${trailingColumns(partitionColumns).join(", ")} FROM read_csv(${files}, columns = {'__weir_line': 'VARCHAR'}, header = false, delim = '', quote = '', escape = '', auto_detect = false, strict_mode = false, ${opts.join(", ")})`;
-    case "delta":
-      throw new WeirError("WEIR_INTERNAL", "Delta scans are compiled by the Delta scan compiler: this is a bug in Weir");
+    case "delta": case "postgres":
+      throw new WeirError("WEIR_INTERNAL", `${scan.format} scans are compiled by their own scan compiler: this is a bug in Weir`);
     default: { const never: never = scan.format; return never; }
   }
 }
