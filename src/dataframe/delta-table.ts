@@ -1,13 +1,20 @@
 /**
- * delta-spark's `DeltaTable` for tables addressed by path: `forPath`, `isDeltaTable`, `toDF`, `history`,
- * `detail`. (MERGE/UPDATE/DELETE/OPTIMIZE/VACUUM builders come later.)
+ * delta-spark's `DeltaTable` for tables addressed by path: `forPath`, `isDeltaTable`, `toDF`, `alias`, `history`,
+ * `detail`, and the table operations, one per file under `delta/`: `merge` (merge-builder.ts), `update`,
+ * `delete`, `optimize`, `vacuum`, `restoreToVersion` / `restoreToTimestamp`.
  */
 import * as path from "node:path";
-import { DeltaError } from "../errors/index.js";
+import { DeltaError, WeirError } from "../errors/index.js";
 import { DELTA_LOG_DIR, FileSystemLogStore, parseLogFileName, readHistory } from "../delta/index.js";
 import { loadDeltaSnapshot } from "../engine/index.js";
 import { t } from "../types/index.js";
 import type { DataFrame } from "./dataframe.js";
+import { deleteRows, type DeleteMetrics } from "./delta/delta-delete.js";
+import { DeltaOptimizeBuilder } from "./delta/delta-optimize.js";
+import { restoreTable, type RestoreMetrics } from "./delta/delta-restore.js";
+import { updateRows, type UpdateMetrics } from "./delta/delta-update.js";
+import { vacuumTable, type VacuumResult } from "./delta/delta-vacuum.js";
+import { DeltaMergeBuilder, type DeltaAssignments, type DeltaExpr } from "./delta/merge-builder.js";
 import type { Session } from "./session.js";
 import type { Row } from "./typed.js";
 
@@ -34,7 +41,7 @@ const DETAIL_SCHEMA = t.struct({
  * ```
  */
 export class DeltaTable {
-  private constructor(private readonly session: Session, readonly path: string) {}
+  private constructor(private readonly session: Session, readonly path: string, readonly aliasName?: string) {}
 
   /**
    * The Delta table at `tablePath`; fails with `WEIR_DELTA_NOT_A_TABLE` when there is none.
@@ -67,9 +74,104 @@ export class DeltaTable {
     return listing !== undefined && listing.some((f) => parseLogFileName(f.name) !== undefined);
   }
 
-  /** The latest version as a DataFrame. @example `table.toDF().filter(col("day").equalTo("2024-01-01"))` */
+  /** The latest version as a DataFrame (aliased when the table is). @example `table.toDF().filter(col("day").equalTo("2024-01-01"))` */
   toDF(): DataFrame<Row> {
-    return this.session.read.format("delta").load(this.path);
+    const df = this.session.read.format("delta").load(this.path);
+    return this.aliasName ? df.alias(this.aliasName) : df;
+  }
+
+  /** This table under an alias, for merge conditions and values (`"t.id = s.id"`). @example `table.alias("t").merge(src.alias("s"), "t.id = s.id")` */
+  alias(name: string): DeltaTable {
+    return new DeltaTable(this.session, this.path, name);
+  }
+
+  /** Alias of {@link alias}. @example `table.as("t")` */
+  as(name: string): DeltaTable {
+    return this.alias(name);
+  }
+
+  /**
+   * Start a MERGE of `source` into this table on `condition`; add WHEN clauses and call `execute()`.
+   *
+   * @example
+   * ```ts
+   * await table.alias("t").merge(updates.alias("s"), "t.id = s.id")
+   *   .whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();
+   * ```
+   */
+  merge(source: DataFrame<unknown>, condition: DeltaExpr): DeltaMergeBuilder {
+    return new DeltaMergeBuilder({ path: this.path, aliasName: this.aliasName }, source, condition);
+  }
+
+  /**
+   * Update rows: `update(set)` for every row, `update(condition, set)` for rows satisfying the condition.
+   * Values are Columns or SQL strings.
+   *
+   * @example
+   * ```ts
+   * await table.update("status = 'new'", { status: "'open'", qty: col("qty").plus(1) });
+   * ```
+   */
+  update(set: DeltaAssignments): Promise<UpdateMetrics>;
+  update(condition: DeltaExpr | undefined, set: DeltaAssignments): Promise<UpdateMetrics>;
+  update(a: DeltaAssignments | DeltaExpr | undefined, b?: DeltaAssignments): Promise<UpdateMetrics> {
+    if (b === undefined) return updateRows(this.runtime, this.path, this.aliasName, undefined, a as DeltaAssignments);
+    return updateRows(this.runtime, this.path, this.aliasName, a as DeltaExpr | undefined, b);
+  }
+
+  /**
+   * Delete the rows satisfying `condition` (every row without one).
+   *
+   * @example
+   * ```ts
+   * await table.delete("day < '2024-01-01'");
+   * ```
+   */
+  delete(condition?: DeltaExpr): Promise<DeleteMetrics> {
+    return deleteRows(this.runtime, this.path, this.aliasName, condition);
+  }
+
+  /** Start an OPTIMIZE (compaction or Z-order). @example `await table.optimize().where("day = '2024-01-01'").executeCompaction()` */
+  optimize(): DeltaOptimizeBuilder {
+    return new DeltaOptimizeBuilder(this.runtime, this.path);
+  }
+
+  /**
+   * Delete files no longer referenced and older than the retention (default 168 hours).
+   *
+   * @example
+   * ```ts
+   * const { numDeletedFiles } = await table.vacuum();
+   * ```
+   */
+  vacuum(retentionHours?: number): Promise<VacuumResult> {
+    return vacuumTable(this.runtime, this.path, retentionHours, false);
+  }
+
+  /** The files {@link vacuum} would delete, without deleting them (SQL's `VACUUM … DRY RUN`). @example `(await table.vacuumDryRun(200)).filesDeleted` */
+  vacuumDryRun(retentionHours?: number): Promise<VacuumResult> {
+    return vacuumTable(this.runtime, this.path, retentionHours, true);
+  }
+
+  /** Make the latest version hold the data of `version` (one RESTORE commit). @example `await table.restoreToVersion(3)` */
+  restoreToVersion(version: number): Promise<RestoreMetrics> {
+    if (!Number.isInteger(version) || version < 0) throw new WeirError("WEIR_INVALID_ARGUMENT", `restoreToVersion() needs a non-negative integer version, got ${version}`, { hint: "e.g. restoreToVersion(3)" });
+    return restoreTable(this.runtime, this.path, { version });
+  }
+
+  /**
+   * Restore the version current at `timestamp` (a Date, ms since the epoch, or a string; zone-less strings are UTC).
+   *
+   * @example `await table.restoreToTimestamp("2024-05-01 12:00:00")`
+   */
+  restoreToTimestamp(timestamp: string | Date | number): Promise<RestoreMetrics> {
+    const ms = timestamp instanceof Date ? timestamp.getTime() : typeof timestamp === "number" ? timestamp : parseTimestamp(timestamp);
+    if (Number.isNaN(ms)) throw new WeirError("WEIR_INVALID_ARGUMENT", `restoreToTimestamp() got "${String(timestamp)}", which is not a timestamp`, { hint: 'e.g. restoreToTimestamp("2024-05-01 12:00:00")' });
+    return restoreTable(this.runtime, this.path, { timestamp: ms });
+  }
+
+  private get runtime(): DataFrame<Row>["runtime"] {
+    return this.session.read.format("delta").load(this.path).runtime;
   }
 
   /**
@@ -117,4 +219,10 @@ export class DeltaTable {
     };
     return this.session.createDataFrame([row] as never, DETAIL_SCHEMA) as DataFrame<Row>;
   }
+}
+
+function parseTimestamp(text: string): number {
+  const s = text.trim();
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
+  return Date.parse(iso);
 }

@@ -53,7 +53,7 @@ export { Snapshot, readSnapshot, resolveDataPath, type DeltaFile, type SnapshotO
 export { readHistory, type HistoryEntry } from "./history.js";
 export { ENGINE_INFO, toLogEntry, serializeCommit, buildCommitInfo, type CommitDescription } from "./commit.js";
 export { buildStatsJson, STATS_STRING_PREFIX, type ColumnStatsText } from "./stats.js";
-export { checkConflicts, type TransactionSummary } from "./conflict-checker.js";
+export { checkConflicts, partitionKey, type TransactionSummary, type PartitionReadSet } from "./conflict-checker.js";
 export { checkpointRows, writeCheckpoint, type CheckpointParquetWriter, type CheckpointRow } from "./checkpoint-writer.js";
 export { OptimisticTransaction, DEFAULT_CHECKPOINT_INTERVAL, type TransactionOptions } from "./transaction.js";
 export { reconcileSchema, type SchemaEvolution, type ReconciledSchema } from "./write-schema.js";

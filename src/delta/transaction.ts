@@ -17,7 +17,7 @@ import { DeltaError } from "../errors/index.js";
 import { parseCommitFile, type Action, type TxnAction } from "./actions.js";
 import { writeCheckpoint, type CheckpointParquetWriter } from "./checkpoint-writer.js";
 import { buildCommitInfo, serializeCommit, type CommitDescription } from "./commit.js";
-import { checkConflicts, type TransactionSummary } from "./conflict-checker.js";
+import { checkConflicts, partitionKey, type PartitionReadSet, type TransactionSummary } from "./conflict-checker.js";
 import { commitFileName, DELTA_LOG_DIR } from "./log-file-name.js";
 import { FileSystemLogStore, type LogStore } from "./log-store.js";
 import type { ParquetActionReader } from "./parquet-action-reader.js";
@@ -48,6 +48,7 @@ export const DEFAULT_CHECKPOINT_INTERVAL = 10;
 export class OptimisticTransaction {
   private wholeTable = false;
   private readonly readFiles = new Set<string>();
+  private readPartitions: PartitionReadSet | "all" | undefined;
   /** Errors of the post-commit checkpoint (the commit itself succeeded). */
   checkpointError: unknown;
 
@@ -88,6 +89,29 @@ export class OptimisticTransaction {
   }
 
   /**
+   * Record the partitions (partition values as logged) whose rows the result depends on; files added
+   * concurrently into them (or into partitions this snapshot did not have) conflict. Without partition
+   * columns, or with `"all"`, every concurrent non-blind add conflicts. Calls accumulate.
+   *
+   * @example
+   * ```ts
+   * txn.markPartitionsRead(candidates.map((f) => f.add.partitionValues)); // MERGE touching two days
+   * txn.markPartitionsRead("all");                                          // predicate on data columns only
+   * ```
+   */
+  markPartitionsRead(partitions: Iterable<Readonly<Record<string, string | null>>> | "all"): void {
+    const columns = this.snapshot?.partitionColumns ?? [];
+    if (partitions === "all" || columns.length === 0 || this.readPartitions === "all") {
+      this.readPartitions = "all";
+      return;
+    }
+    const known = this.readPartitions?.known ?? new Set(this.snapshot!.files.map((f) => partitionKey(columns, f.add.partitionValues)));
+    const read = new Set(this.readPartitions?.read ?? []);
+    for (const p of partitions) read.add(partitionKey(columns, p));
+    this.readPartitions = { columns, known, read };
+  }
+
+  /**
    * Commit `actions` (a commitInfo is added) and return the version written. Retries on lost races the
    * conflict rules allow; otherwise throws `WEIR_DELTA_CONCURRENT_MODIFICATION`.
    *
@@ -103,7 +127,8 @@ export class OptimisticTransaction {
       readFiles: this.readFiles,
       removedFiles: new Set(actions.flatMap((a) => (a.kind === "remove" ? [a.path] : []))),
       appIds: new Set(actions.flatMap((a) => (a.kind === "txn" ? [(a as TxnAction).appId] : []))),
-      isBlindAppend: !this.wholeTable && this.readFiles.size === 0 && actions.every((a) => a.kind === "add" || a.kind === "txn" || a.kind === "commitInfo"),
+      ...(this.readPartitions ? { readPartitions: this.readPartitions } : {}),
+      isBlindAppend: !this.wholeTable && this.readFiles.size === 0 && !this.readPartitions && actions.every((a) => a.kind === "add" || a.kind === "txn" || a.kind === "commitInfo"),
     };
     const info = buildCommitInfo(description, this.snapshot ? this.readVersion : undefined, summary.isBlindAppend);
     const bytes = serializeCommit([info, ...actions.filter((a) => a.kind !== "commitInfo")]);

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   WEIR_DELTA_LOG_IO: "Reading, listing or creating a Delta log file failed at the storage level (permissions, disk, network).",
   WEIR_DELTA_CONCURRENT_MODIFICATION: "A Delta commit conflicts with a commit another writer made concurrently.",
   WEIR_DELTA_SCHEMA_MISMATCH: "Data written to a Delta table does not match the table's schema or partitioning.",
+  WEIR_DELTA_MERGE_DUPLICATE_SOURCE: "A MERGE failed because several source rows matched the same target row (Spark's DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE).",
+  WEIR_DELTA_RETENTION_TOO_SHORT: "VACUUM was asked for a retention shorter than the table's safety minimum (168 hours by default).",
   WEIR_FUNCTION_NOT_SERIALIZABLE: "A function passed to a Dataset/mapReduce cannot be shipped to worker threads (it reads a variable from its enclosing scope, or a captured value cannot be copied).",
   WEIR_TASK_FAILED: "A Dataset task failed on every attempt (its user function threw or its worker thread died).",
   WEIR_CLI_USAGE: "The command line could not be understood.",

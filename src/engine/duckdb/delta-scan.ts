@@ -109,24 +109,31 @@ async function assertExist(snapshot: Snapshot, files: readonly DeltaFile[]): Pro
   }));
 }
 
+/** The hidden per-file row position column `deltaRelation(…, { rowIndex: true })` adds (DML needs row identity). */
+export const ROW_INDEX_COLUMN = "__weir_row_index";
+
 /**
  * The relation reading `files` of `snapshot` (a subset of its files): table-schema columns plus the hidden
- * input-file column, qualified by `qualifier`.
+ * input-file column (and, with `rowIndex`, the hidden row position in its file), qualified by `qualifier`.
  *
  * @example
  * ```ts
  * const rel = await deltaRelation(snap, snap.files, "#3", executor, params); // SELECT … FROM read_parquet(…) UNION ALL …
  * ```
  */
-export async function deltaRelation(snapshot: Snapshot, files: readonly DeltaFile[], qualifier: string, executor: DuckDBExecutor, params: ParamCollector): Promise<Relation> {
+export async function deltaRelation(
+  snapshot: Snapshot, files: readonly DeltaFile[], qualifier: string, executor: DuckDBExecutor, params: ParamCollector, options: { readonly rowIndex?: boolean } = {},
+): Promise<Relation> {
   const schema = snapshot.schema;
   const names = schema.fields.map((f) => f.name);
-  const sqlNames = uniqueSqlNames([...names, INPUT_FILE_COLUMN]);
-  const fields: Field[] = sqlNames.map((s, i) => ({ name: i < names.length ? names[i]! : INPUT_FILE_COLUMN, sqlName: s, qualifiers: [qualifier], hidden: i === names.length }));
+  const hiddenNames = options.rowIndex ? [INPUT_FILE_COLUMN, ROW_INDEX_COLUMN] : [INPUT_FILE_COLUMN];
+  const sqlNames = uniqueSqlNames([...names, ...hiddenNames]);
+  const fields: Field[] = sqlNames.map((s, i) => ({ name: i < names.length ? names[i]! : hiddenNames[i - names.length]!, sqlName: s, qualifiers: [qualifier], hidden: i >= names.length }));
   const parts = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
+  const rowIndexSql = (value: string): string => (options.rowIndex ? `, ${value} AS ${quoteIdent(sqlNames[names.length + 1]!)}` : "");
   if (files.length === 0) {
     const cols = schema.fields.map((f, i) => `CAST(NULL AS ${toDuckDBType(f.type)}) AS ${quoteIdent(sqlNames[i]!)}`);
-    return { sql: `SELECT ${cols.join(", ")}, CAST(NULL AS VARCHAR) AS ${quoteIdent(sqlNames[names.length]!)} LIMIT 0`, fields };
+    return { sql: `SELECT ${cols.join(", ")}, CAST(NULL AS VARCHAR) AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("CAST(NULL AS BIGINT)")} LIMIT 0`, fields };
   }
   const present = await columnsPerFile(executor, files);
   const groups = new Map<string, DeltaFile[]>();
@@ -148,9 +155,10 @@ export async function deltaRelation(snapshot: Snapshot, files: readonly DeltaFil
       else value = `CAST(NULL AS ${duck})`;
       return `${value} AS ${quoteIdent(sqlNames[i]!)}`;
     });
-    cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}`);
+    cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("file_row_number")}`);
     const fileList = params.bind(group.map((f) => f.path));
-    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)})`);
+    const rowNumbers = options.rowIndex ? ", file_row_number = true" : "";
+    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})`);
   }
   return { sql: branches.length === 1 ? branches[0]! : branches.map((b) => `(${b})`).join(" UNION ALL "), fields };
 }

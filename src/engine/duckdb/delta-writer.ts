@@ -186,8 +186,16 @@ function removeOf(add: AddAction): RemoveAction {
   };
 }
 
-/** COPY the rows (table-schema order, cast to table types) into new data files; one add per file. */
-async function writeDataFiles(
+/**
+ * COPY the rows of `req.sql` (table-schema order, cast to table types) into new data files under `root`
+ * (hive directories when partitioned); one add action per file written, with stats. Used by writes and DML.
+ *
+ * @example
+ * ```ts
+ * const adds = await writeDataFiles(executor, { sql, params, options: {} }, snap.schema, snap.schema, snap.partitionColumns, root);
+ * ```
+ */
+export async function writeDataFiles(
   executor: DuckDBExecutor, req: { sql: string; params: BoundParams; options: Readonly<Record<string, string>> }, schema: StructType, dataSchema: StructType,
   partitionColumns: readonly string[], root: string,
 ): Promise<AddAction[]> {

@@ -1,0 +1,88 @@
+/**
+ * `DeltaTable.vacuum(retentionHours = 168)`: deletes data files the table no longer references — neither by
+ * the latest version nor by a tombstone younger than the retention — and that are older than the retention
+ * (so files of writes still in flight survive). Hidden entries (`_delta_log`, names starting with `_` or `.`)
+ * are never touched. Afterwards, reading a version whose files were vacuumed fails with
+ * `WEIR_DELTA_MISSING_FILE` naming the file.
+ *
+ * Retention below 168 hours (or the table's `delta.deletedFileRetentionDuration`) is refused with
+ * `WEIR_DELTA_RETENTION_TOO_SHORT` unless `spark.databricks.delta.retentionDurationCheck.enabled` is false.
+ * Unlike Delta ≥ 2.3, no VACUUM START/END commits are written (the log is unchanged).
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { resolveDataPath } from "../../delta/index.js";
+import { DeltaError, WeirError } from "../../errors/index.js";
+import { loadDeltaSnapshot } from "../../engine/index.js";
+import type { Runtime } from "../runtime.js";
+
+/** Default retention of VACUUM in hours (7 days). @example `DEFAULT_RETENTION_HOURS // 168` */
+export const DEFAULT_RETENTION_HOURS = 168;
+
+/** What VACUUM deleted (or, dry run, would delete). @example `{ dryRun: false, numDeletedFiles: 3, filesDeleted: ["/data/t/part-….parquet"] }` */
+export interface VacuumResult {
+  readonly dryRun: boolean;
+  readonly numDeletedFiles: number;
+  /** Absolute paths. */
+  readonly filesDeleted: readonly string[];
+}
+
+/**
+ * Vacuum the table at `root`.
+ *
+ * @example
+ * ```ts
+ * const { filesDeleted } = await vacuumTable(rt, "/data/t", 168, true); // dry run
+ * ```
+ */
+export async function vacuumTable(rt: Runtime, root: string, retentionHours: number | undefined, dryRun: boolean): Promise<VacuumResult> {
+  const snapshot = await loadDeltaSnapshot(rt.executor, root);
+  const minimum = parseIntervalHours(snapshot.configuration["delta.deletedFileRetentionDuration"]) ?? DEFAULT_RETENTION_HOURS;
+  const hours = retentionHours ?? minimum;
+  if (!Number.isFinite(hours) || hours < 0) throw new WeirError("WEIR_INVALID_ARGUMENT", `vacuum() retention must be a non-negative number of hours, got ${hours}`, { hint: "e.g. vacuum(168)" });
+  const check = rt.conf?.isSet("spark.databricks.delta.retentionDurationCheck.enabled") ? rt.conf.get("spark.databricks.delta.retentionDurationCheck.enabled") : "true";
+  if (hours < minimum && check.toLowerCase() !== "false") {
+    throw new DeltaError("WEIR_DELTA_RETENTION_TOO_SHORT", `Cannot vacuum the Delta table at ${root} with a retention of ${hours} hours: it is shorter than the minimum of ${minimum} hours, and could delete files still needed by concurrent readers, writers or time travel`, {
+      hint: 'keep retentionHours >= 168, or if you are sure, spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", false)', details: { table: root, retentionHours: hours, minimum },
+    });
+  }
+  const cutoff = Date.now() - hours * 3_600_000;
+  const keep = new Set(snapshot.files.map((f) => path.resolve(f.path)));
+  for (const t of snapshot.tombstones) if (t.deletionTimestamp === undefined || t.deletionTimestamp >= cutoff) keep.add(path.resolve(resolveDataPath(root, t.path)));
+  const deleted: string[] = [];
+  const walk = async (dir: string): Promise<boolean> => {
+    let empty = true;
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      if (e.name.startsWith("_") || e.name.startsWith(".")) {
+        empty = false;
+        continue;
+      }
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (await walk(p)) {
+          if (!dryRun) await fs.rmdir(p).catch(() => undefined);
+        } else empty = false;
+        continue;
+      }
+      const stat = await fs.stat(p).catch(() => undefined);
+      if (!stat || keep.has(p) || stat.mtimeMs >= cutoff) {
+        empty = false;
+        continue;
+      }
+      deleted.push(p);
+      if (!dryRun) await fs.rm(p, { force: true });
+    }
+    return empty;
+  };
+  await walk(path.resolve(root));
+  return { dryRun, numDeletedFiles: deleted.length, filesDeleted: deleted.sort() };
+}
+
+/** Hours of a Delta interval property such as "interval 7 days" / "168 hours". */
+function parseIntervalHours(v: string | null | undefined): number | undefined {
+  if (!v) return undefined;
+  const m = /^\s*(?:interval\s+)?(\d+(?:\.\d+)?)\s*(week|day|hour|minute|second)s?\s*$/i.exec(v);
+  if (!m) return undefined;
+  const per = { week: 168, day: 24, hour: 1, minute: 1 / 60, second: 1 / 3600 }[m[2]!.toLowerCase() as "day"];
+  return Number(m[1]) * per;
+}

@@ -1,0 +1,108 @@
+/**
+ * DELETE FROM a Delta table (delta-spark's `DeltaTable.delete(condition)`), copy-on-write:
+ *
+ * ```
+ *   candidate files ── partition-only predicate? ──yes──► remove them whole (no data read)
+ *        │ no (stats pruning)
+ *        ▼
+ *   per file: rows matching / rows ──► all match: remove · some: remove + rewrite the others · none: keep
+ *        ▼
+ *   commit DELETE (removes + adds) with Spark's operationMetrics
+ * ```
+ */
+import type { AddAction, RemoveAction } from "../../delta/index.js";
+import { exprName, type Expr } from "../../expr/index.js";
+import { quoteIdent } from "../../util/index.js";
+import {
+  bytesOf, candidateFiles, commitDml, markRead, removeOf, rowsOf, startDml, targetExpr, targetRelation, TARGET_FILE,
+} from "./delta-dml.js";
+import { writeDataFiles } from "./delta-writer.js";
+import type { DuckDBExecutor } from "./duckdb-executor.js";
+import { ParamCollector } from "./params.js";
+
+/** A DELETE on the table at `root`; no condition deletes every row. @example `{ root: "/data/t", condition: col("day").lt("2024-01-01").expr }` */
+export interface DeltaDeleteRequest {
+  readonly root: string;
+  readonly condition?: Expr;
+  /** The table's alias (conditions may reference `alias.column`). */
+  readonly alias?: string;
+}
+
+/** What a DML operation committed: the version (undefined when nothing changed) and Spark's metrics. @example `{ version: 4, metrics: { numDeletedRows: 10, … } }` */
+export interface DeltaDmlResult {
+  readonly version: number | undefined;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/**
+ * Delete the rows satisfying `condition` (all rows without one). Rows where the condition is NULL stay, as in SQL.
+ *
+ * @example
+ * ```ts
+ * const { metrics } = await deleteFromDelta(executor, { root: "/data/orders", condition: mk({ kind: "sql", text: "qty = 0" }) });
+ * ```
+ */
+export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDeleteRequest): Promise<DeltaDmlResult> {
+  const started = Date.now();
+  const alias = req.alias ?? "__weir_t";
+  const { txn, snapshot, close } = await startDml(executor, req.root, "DELETE");
+  try {
+    const c = await candidateFiles(executor, snapshot, req.condition, alias);
+    if (!req.condition) txn.readWholeTable();
+    markRead(txn, c);
+    const removes: RemoveAction[] = [];
+    let written: AddAction[] = [];
+    let deletedRows = 0;
+    let copiedRows = 0;
+    let scanTimeMs = 0;
+    let rewriteTimeMs = 0;
+    if (c.exact) {
+      removes.push(...c.files.map((f) => removeOf(f.add)));
+      deletedRows = c.files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
+    } else if (c.files.length) {
+      const scanStart = Date.now();
+      const params = new ParamCollector();
+      const rel = await targetRelation(executor, snapshot, c.files, params, alias);
+      const cond = targetExpr(req.condition!, rel, params, alias, "delete()");
+      const { rows } = await executor.query(
+        `SELECT ${TARGET_FILE} AS f, count(*) FILTER (WHERE ${cond}) AS m, count(*) AS n FROM (${rel.sql}) AS ${quoteIdent(alias)} GROUP BY 1`, params.bound, "delete()",
+      );
+      scanTimeMs = Date.now() - scanStart;
+      const byPath = new Map(c.files.map((f) => [f.path, f]));
+      const partial = [];
+      for (const r of rows) {
+        const f = byPath.get(String(r.f));
+        const m = Number(r.m);
+        if (!f || m === 0) continue;
+        removes.push(removeOf(f.add));
+        deletedRows += m;
+        if (m < Number(r.n)) {
+          partial.push(f);
+          copiedRows += Number(r.n) - m;
+        }
+      }
+      if (partial.length) {
+        const rewriteStart = Date.now();
+        const p2 = new ParamCollector();
+        const rel2 = await targetRelation(executor, snapshot, partial, p2, alias);
+        const cond2 = targetExpr(req.condition!, rel2, p2, alias, "delete()");
+        const cols = rel2.fields.map((f) => quoteIdent(f.name)).join(", ");
+        written = await writeDataFiles(executor, { sql: `SELECT ${cols} FROM (${rel2.sql}) AS ${quoteIdent(alias)} WHERE NOT coalesce(${cond2}, false)`, params: p2.bound, options: {} },
+          snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root);
+        rewriteTimeMs = Date.now() - rewriteStart;
+      }
+    }
+    const metrics = {
+      numRemovedFiles: removes.length, numAddedFiles: written.length, numDeletedRows: deletedRows, numCopiedRows: copiedRows || rowsOf(written),
+      numAddedChangeFiles: 0, numRemovedBytes: bytesOf(removes), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: 0, numDeletionVectorsRemoved: 0,
+      executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs,
+    };
+    const version = await commitDml(txn, req.root, [...removes, ...written], written, {
+      operation: "DELETE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
+      operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
+    });
+    return { version, metrics };
+  } finally {
+    close();
+  }
+}

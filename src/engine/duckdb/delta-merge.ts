@@ -1,0 +1,338 @@
+/**
+ * MERGE INTO a Delta table (delta-spark's `DeltaTable.merge(source, condition)` builder), copy-on-write, in
+ * Delta's two passes:
+ *
+ * ```
+ *   source ──► TEMP TABLE (evaluated once; numSourceRows)
+ *      │ min/max (and distinct partition values) of the source keys of `t.k = s.k` conjuncts
+ *      ▼
+ *   candidate files ◄── partition pruning + data skipping (all files when NOT MATCHED BY SOURCE clauses exist)
+ *      │ pass 1: target ⋈ source on the condition, per target row: #matching source rows
+ *      │         → touched files (rows some matched / not-matched-by-source clause acts on)
+ *      │         → several source rows for one target row: WEIR_DELTA_MERGE_DUPLICATE_SOURCE (nothing written)
+ *      ▼
+ *   pass 2: touched files ⟕ source  → first clause whose condition holds decides: update / delete / copy
+ *           source ▷ candidate files → insert clauses (source rows matching no target row)
+ *      ▼
+ *   new files (partitioned as the table) ─► commit MERGE: remove touched files, add new ones
+ * ```
+ * Files holding no row that a clause acts on are neither read in full nor rewritten.
+ */
+import { DeltaError, AnalysisError } from "../../errors/index.js";
+import { exprName, mk, type Expr } from "../../expr/index.js";
+import { optimize, type Plan } from "../../plan/index.js";
+import { t as types, type StructType } from "../../types/index.js";
+import { quoteIdent } from "../../util/index.js";
+import type { ExternalScans } from "./compiler/compile-plan.js";
+import { PlanCompiler } from "./compiler/compile-plan.js";
+import { compileExpr } from "./compiler/compile-expr.js";
+import { Scope, type Field } from "./compiler/relation.js";
+import type { DeltaDmlResult } from "./delta-delete.js";
+import { bytesOf, commitDml, removeOf, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
+import { pruneDeltaFiles } from "./delta-data-skipping.js";
+import { resolveAssignments, type DeltaAssignment } from "./delta-update.js";
+import { writeDataFiles } from "./delta-writer.js";
+import type { DuckDBExecutor } from "./duckdb-executor.js";
+import { mergeKeys } from "./merge-keys.js";
+import type { ParamCollector } from "./params.js";
+
+/** One WHEN clause of a MERGE, in the order given. `"*"` = all columns from the source column of the same name. @example `{ kind: "matchedDelete" }` */
+export type DeltaMergeClause =
+  | { readonly kind: "matchedUpdate"; readonly condition?: Expr; readonly set: readonly DeltaAssignment[] | "*" }
+  | { readonly kind: "matchedDelete"; readonly condition?: Expr }
+  | { readonly kind: "notMatchedInsert"; readonly condition?: Expr; readonly values: readonly DeltaAssignment[] | "*" }
+  | { readonly kind: "notMatchedBySourceUpdate"; readonly condition?: Expr; readonly set: readonly DeltaAssignment[] }
+  | { readonly kind: "notMatchedBySourceDelete"; readonly condition?: Expr };
+
+/** A MERGE of `source` into the table at `root`. @example `{ root, targetAlias: "t", source: updates.alias("s").plan, condition, clauses, external }` */
+export interface DeltaMergeRequest {
+  readonly root: string;
+  readonly targetAlias?: string;
+  readonly source: Plan;
+  readonly condition: Expr;
+  readonly clauses: readonly DeltaMergeClause[];
+  /** How the source's own Delta scans are compiled (the session's). */
+  readonly external: ExternalScans;
+}
+
+const COPY = -1;
+let tempCounter = 0;
+
+/**
+ * Run a MERGE and commit it; returns the version and Spark's MERGE metrics (`numTargetRowsInserted`, …).
+ *
+ * @example
+ * ```ts
+ * const { metrics } = await mergeIntoDelta(executor, { root, targetAlias: "t", source: src.alias("s").plan, condition: mk({ kind: "sql", text: "t.id = s.id" }),
+ *   clauses: [{ kind: "matchedUpdate", set: "*" }, { kind: "notMatchedInsert", values: "*" }], external });
+ * ```
+ */
+export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRequest): Promise<DeltaDmlResult> {
+  const started = Date.now();
+  if (!req.clauses.length) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "MERGE needs at least one WHEN clause", { hint: "add e.g. .whenMatchedUpdateAll() or .whenNotMatchedInsertAll()" });
+  checkClauseOrder(req.clauses);
+  const { txn, snapshot, close } = await startDml(executor, req.root, "MERGE");
+  const srcTable = `__weir_merge_src_${process.pid}_${++tempCounter}`;
+  const outTable = `__weir_merge_out_${process.pid}_${tempCounter}`;
+  try {
+    const compiler = new PlanCompiler(executor, req.external);
+    const params = compiler.params;
+    const srcAlias = sourceAlias(req.source) ?? "__weir_s";
+    const tAlias = req.targetAlias ?? "__weir_t";
+    if (srcAlias.toLowerCase() === tAlias.toLowerCase()) {
+      throw new AnalysisError("WEIR_INVALID_ARGUMENT", `MERGE target and source have the same alias "${tAlias}"`, { hint: 'alias them differently: table.alias("t").merge(df.alias("s"), …)' });
+    }
+    // Evaluate the source once: it may be costly or non-deterministic, and both passes read it.
+    const srcRel = await compiler.compile(optimize(req.source));
+    const srcVisible = srcRel.fields.filter((f) => !f.hidden);
+    assertUnique(srcVisible.map((f) => f.name));
+    const srcCols = srcVisible.map((f) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(f.name)}`);
+    await executor.exec(`CREATE TEMP TABLE ${quoteIdent(srcTable)} AS SELECT ${srcCols.join(", ")}, true AS "__weir_sp" FROM (${srcRel.sql})`, params.bound, "merge()");
+    const numSourceRows = Number((await executor.query(`SELECT count(*) AS n FROM ${quoteIdent(srcTable)}`, undefined, "merge()")).rows[0]?.n ?? 0);
+    const srcFields: Field[] = srcVisible.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [srcAlias, ...f.qualifiers] }));
+    const tFields: Field[] = snapshot.schema.fields.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [tAlias] }));
+    const scope = new Scope([{ alias: tAlias, fields: tFields }, { alias: srcAlias, fields: srcFields }], "merge()");
+    const sql = (e: Expr, p: ParamCollector = params): string => compileExpr(e, { scope, params: p });
+    const src = `${quoteIdent(srcTable)} AS ${quoteIdent(srcAlias)}`;
+    const clauses = req.clauses.map((c) => expandClause(c, snapshot.schema, srcFields, tAlias, srcAlias));
+
+    const matched = clauses.filter((c) => c.kind === "matchedUpdate" || c.kind === "matchedDelete");
+    const bySource = clauses.filter((c) => c.kind === "notMatchedBySourceUpdate" || c.kind === "notMatchedBySourceDelete");
+    const inserts = clauses.filter((c) => c.kind === "notMatchedInsert");
+
+    // ---- candidate files ----------------------------------------------------------------------
+    const keys = mergeKeys(req.condition, scope, tAlias, srcAlias);
+    let candidates = snapshot.files;
+    let partitionCandidates = undefined as typeof candidates | undefined;
+    if (!bySource.length && snapshot.files.length) {
+      const { partitionFilters, dataFilters, empty } = await keyFilters(executor, srcTable, keys, snapshot.schema, snapshot.partitionColumns);
+      if (empty) candidates = [];
+      else {
+        if (partitionFilters.length) candidates = partitionCandidates = [...await pruneDeltaFiles(candidates, snapshot.schema, snapshot.partitionColumns, partitionFilters, executor)];
+        if (dataFilters.length) candidates = [...await pruneDeltaFiles(candidates, snapshot.schema, snapshot.partitionColumns, dataFilters, executor)];
+      }
+    }
+    txn.markFilesRead(candidates.map((f) => f.add.path));
+    txn.markPartitionsRead(partitionCandidates ? partitionCandidates.map((f) => f.add.partitionValues) : "all");
+
+    // ---- pass 1: touched files, duplicate matches ----------------------------------------------
+    const scanStart = Date.now();
+    const touchedPaths = new Set<string>();
+    let maxPairs = 0;
+    if (candidates.length && (matched.length || bySource.length)) {
+      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
+      const target = `(${tgt.sql}) AS ${quoteIdent(tAlias)}`;
+      const cond = sql(req.condition);
+      if (matched.length) {
+        const acts = anyOf(matched.map((c) => c.condition), sql);
+        const { rows } = await executor.query(
+          `SELECT f, max(n) AS n, max(a) AS a FROM (SELECT ${quoteIdent(tAlias)}.${TARGET_FILE} AS f, count(*) AS n, count(*) FILTER (WHERE ${acts}) AS a ` +
+          `FROM ${target} JOIN ${src} ON (${cond}) GROUP BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW}) GROUP BY f`, params.bound, "merge()",
+        );
+        // Spark counts every matching source row, except in merges made only of WHEN MATCHED clauses, where it
+        // counts those satisfying some clause's condition. One unconditional delete is never ambiguous.
+        const matchedOnly = !inserts.length && !bySource.length;
+        const unambiguous = matched.length === 1 && matched[0]!.kind === "matchedDelete" && !matched[0]!.condition;
+        for (const r of rows) {
+          maxPairs = Math.max(maxPairs, Number(r.n));
+          if (Number(r.a) > 0) touchedPaths.add(String(r.f));
+          if (!unambiguous && Number(matchedOnly ? r.a : r.n) > 1) throw duplicateSource(req.root, snapshot.version);
+        }
+      }
+      if (bySource.length) {
+        const acts = anyOf(bySource.map((c) => c.condition), sql);
+        const { rows } = await executor.query(`SELECT DISTINCT ${quoteIdent(tAlias)}.${TARGET_FILE} AS f FROM ${target} ANTI JOIN ${src} ON (${cond}) WHERE ${acts}`, params.bound, "merge()");
+        for (const r of rows) touchedPaths.add(String(r.f));
+      }
+    }
+    const touched = candidates.filter((f) => touchedPaths.has(f.path));
+    const scanTimeMs = Date.now() - scanStart;
+
+    // ---- pass 2: rewrite touched files, insert unmatched source rows -----------------------------
+    const rewriteStart = Date.now();
+    const names = snapshot.schema.fields.map((f) => f.name);
+    const branches: string[] = [];
+    const kindOf = new Map<number, DeltaMergeClause["kind"] | "copy">([[COPY, "copy"]]);
+    clauses.forEach((c, i) => kindOf.set(i, c.kind));
+    const pick = (list: readonly ExpandedClause[], ref: (name: string) => string): { action: string; values: string[] } => {
+      const whens = list.map((c) => `WHEN ${c.condition ? sql(c.condition) : "true"} THEN ${clauses.indexOf(c)}`);
+      const action = whens.length ? `CASE ${whens.join(" ")} ELSE ${COPY} END` : String(COPY);
+      const values = names.map((n) => {
+        const sets = list.flatMap((c) => (c.assign?.has(n) ? [`WHEN ${clauses.indexOf(c)} THEN ${sql(c.assign.get(n)!)}`] : []));
+        return sets.length ? `CASE "__weir_action" ${sets.join(" ")} ELSE ${ref(n)} END` : ref(n);
+      });
+      return { action, values };
+    };
+    if (touched.length) {
+      const tgt = await targetRelation(executor, snapshot, touched, params, tAlias);
+      const tRef = (n: string): string => `${quoteIdent(tAlias)}.${quoteIdent(n)}`;
+      const m = pick(matched, tRef);
+      const b = pick(bySource, tRef);
+      const action = `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN (${m.action}) ELSE (${b.action}) END`;
+      const cols = names.map((n, i) => {
+        const mc = m.values[i]!;
+        const bc = b.values[i]!;
+        return mc === bc ? `${mc} AS ${quoteIdent(n)}` : `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN ${mc} ELSE ${bc} END AS ${quoteIdent(n)}`;
+      });
+      const dedupe = maxPairs > 1 ? ` QUALIFY row_number() OVER (PARTITION BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW} ORDER BY ("__weir_action" = ${COPY})) = 1` : "";
+      branches.push(`SELECT ${action} AS "__weir_action", ${cols.join(", ")} FROM (${tgt.sql}) AS ${quoteIdent(tAlias)} LEFT JOIN ${src} ON (${sql(req.condition)})${dedupe}`);
+    }
+    if (inserts.length && numSourceRows > 0) {
+      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
+      const i = pick(inserts, () => "NULL");
+      branches.push(`SELECT * FROM (SELECT ${i.action} AS "__weir_action", ${i.values.map((v, k) => `${v} AS ${quoteIdent(names[k]!)}`).join(", ")} FROM ${src} ANTI JOIN (${tgt.sql}) AS ${quoteIdent(tAlias)} ON (${sql(req.condition)})) WHERE "__weir_action" <> ${COPY}`);
+    }
+    const counts = new Map<string, number>();
+    let written: Awaited<ReturnType<typeof writeDataFiles>> = [];
+    if (branches.length) {
+      const body = branches.length === 1 ? branches[0]! : branches.map((x) => `(${x})`).join(" UNION ALL ");
+      await executor.exec(`CREATE TEMP TABLE ${quoteIdent(outTable)} AS ${body}`, params.bound, "merge()");
+      const { rows } = await executor.query(`SELECT "__weir_action" AS a, count(*) AS n FROM ${quoteIdent(outTable)} GROUP BY 1`, undefined, "merge()");
+      for (const r of rows) {
+        const kind = kindOf.get(Number(r.a)) ?? "copy";
+        counts.set(kind, (counts.get(kind) ?? 0) + Number(r.n));
+      }
+      const deletes = clauses.flatMap((c, idx) => (c.kind === "matchedDelete" || c.kind === "notMatchedBySourceDelete" ? [idx] : []));
+      const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
+      written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM ${quoteIdent(outTable)}${keep}`, params: { values: {}, types: {} }, options: {} },
+        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root);
+    }
+    const removes = touched.map((f) => removeOf(f.add));
+    const n = (k: DeltaMergeClause["kind"] | "copy"): number => counts.get(k) ?? 0;
+    const metrics = {
+      numSourceRows, numTargetRowsInserted: n("notMatchedInsert"), numTargetRowsUpdated: n("matchedUpdate") + n("notMatchedBySourceUpdate"),
+      numTargetRowsMatchedUpdated: n("matchedUpdate"), numTargetRowsNotMatchedBySourceUpdated: n("notMatchedBySourceUpdate"),
+      numTargetRowsDeleted: n("matchedDelete") + n("notMatchedBySourceDelete"), numTargetRowsMatchedDeleted: n("matchedDelete"),
+      numTargetRowsNotMatchedBySourceDeleted: n("notMatchedBySourceDelete"), numTargetRowsCopied: n("copy"),
+      numOutputRows: n("notMatchedInsert") + n("matchedUpdate") + n("notMatchedBySourceUpdate") + n("copy"),
+      numTargetFilesAdded: written.length, numTargetFilesRemoved: removes.length, numTargetChangeFilesAdded: 0,
+      numTargetBytesAdded: bytesOf(written), numTargetBytesRemoved: bytesOf(removes), numTargetDeletionVectorsAdded: 0, numTargetDeletionVectorsRemoved: 0,
+      numTargetFilesScanned: candidates.length, numTargetFilesTotal: snapshot.files.length,
+      executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: Date.now() - rewriteStart,
+    };
+    const version = await commitDml(txn, req.root, [...removes, ...written], written, {
+      operation: "MERGE",
+      operationParameters: {
+        predicate: describe(req.condition),
+        matchedPredicates: matched.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: c.kind === "matchedDelete" ? "delete" : "update" })),
+        notMatchedPredicates: inserts.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: "insert" })),
+        notMatchedBySourcePredicates: bySource.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: c.kind === "notMatchedBySourceDelete" ? "delete" : "update" })),
+      },
+      operationMetrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith("numTargetFilesScanned") && k !== "numTargetFilesTotal").map(([k, v]) => [k, String(v)])),
+    });
+    return { version, metrics };
+  } finally {
+    await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
+    await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(outTable)}`).catch(() => undefined);
+    close();
+  }
+}
+
+interface ExpandedClause {
+  readonly kind: DeltaMergeClause["kind"];
+  readonly condition: Expr | undefined;
+  readonly assign: Map<string, Expr> | undefined;
+}
+
+function expandClause(c: DeltaMergeClause, schema: StructType, srcFields: readonly Field[], tAlias: string, srcAlias: string): ExpandedClause {
+  const all = (): DeltaAssignment[] => schema.fields.map((f) => {
+    const s = srcFields.find((x) => x.name === f.name) ?? srcFields.find((x) => x.name.toLowerCase() === f.name.toLowerCase());
+    if (!s) {
+      throw new AnalysisError("WEIR_UNKNOWN_COLUMN", `Cannot resolve ${tAlias === "__weir_t" ? "" : `${tAlias}.`}${f.name} in ${c.kind === "notMatchedInsert" ? "whenNotMatchedInsertAll" : "whenMatchedUpdateAll"}(): the source has no column "${f.name}". Source columns: ${srcFields.map((x) => x.name).join(", ")}`, {
+        hint: "add the column to the source, or list the assignments with whenMatchedUpdate({ set }) / whenNotMatchedInsert({ values })", details: { column: f.name },
+      });
+    }
+    return { column: f.name, value: mk<Expr>({ kind: "column", name: s.name, qualifier: srcAlias }) };
+  });
+  const names = schema.fields.map((f) => f.name);
+  switch (c.kind) {
+    case "matchedUpdate": return { kind: c.kind, condition: c.condition, assign: resolveAssignments(c.set === "*" ? all() : c.set, names, tAlias, "whenMatchedUpdate()") };
+    case "notMatchedInsert": return { kind: c.kind, condition: c.condition, assign: resolveAssignments(c.values === "*" ? all() : c.values, names, tAlias, "whenNotMatchedInsert()") };
+    case "notMatchedBySourceUpdate": return { kind: c.kind, condition: c.condition, assign: resolveAssignments(c.set, names, tAlias, "whenNotMatchedBySourceUpdate()") };
+    case "matchedDelete": case "notMatchedBySourceDelete": return { kind: c.kind, condition: c.condition, assign: undefined };
+    default: { const never: never = c; return never; }
+  }
+}
+
+/** Spark: within each kind, only the last clause may omit its condition. */
+function checkClauseOrder(clauses: readonly DeltaMergeClause[]): void {
+  const groups: Record<string, string> = { matchedUpdate: "WHEN MATCHED", matchedDelete: "WHEN MATCHED", notMatchedInsert: "WHEN NOT MATCHED", notMatchedBySourceUpdate: "WHEN NOT MATCHED BY SOURCE", notMatchedBySourceDelete: "WHEN NOT MATCHED BY SOURCE" };
+  for (const g of new Set(Object.values(groups))) {
+    const list = clauses.filter((c) => groups[c.kind] === g);
+    list.slice(0, -1).forEach((c) => {
+      if (!c.condition) {
+        throw new AnalysisError("WEIR_INVALID_ARGUMENT", `When there are more than one ${g} clauses in a MERGE statement, only the last ${g} clause can omit the condition`, {
+          hint: "add a condition to the earlier clause or move the unconditional one last",
+        });
+      }
+    });
+  }
+}
+
+function anyOf(conditions: readonly (Expr | undefined)[], sql: (e: Expr) => string): string {
+  if (conditions.some((c) => !c)) return "true";
+  return conditions.map((c) => `coalesce(${sql(c!)}, false)`).join(" OR ");
+}
+
+function sourceAlias(p: Plan): string | undefined {
+  return p.kind === "alias" ? p.alias : undefined;
+}
+
+function assertUnique(names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toLowerCase())) {
+      throw new AnalysisError("WEIR_AMBIGUOUS_COLUMN", `The MERGE source has two columns named "${n}"`, { hint: "rename or drop one of them before merging" });
+    }
+    seen.add(n.toLowerCase());
+  }
+}
+
+function describe(e: Expr): string {
+  return exprName(e);
+}
+
+/**
+ * Spark's DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE, as WEIR_DELTA_MERGE_DUPLICATE_SOURCE.
+ */
+function duplicateSource(root: string, version: number): DeltaError {
+  return new DeltaError("WEIR_DELTA_MERGE_DUPLICATE_SOURCE",
+    `Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table at ${root} in possibly conflicting ways. ` +
+    "By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row", {
+      hint: "preprocess the source to eliminate the possibility of multiple matches, e.g. source.dropDuplicates([\"id\"]) or keep the latest row per key with a window",
+      details: { table: root, version },
+    });
+}
+
+/** Filters on target columns derived from the source's key values (min/max; distinct values for partition keys). */
+async function keyFilters(
+  executor: DuckDBExecutor, srcTable: string, keys: ReturnType<typeof mergeKeys>, schema: StructType, partitionColumns: readonly string[],
+): Promise<{ partitionFilters: Expr[]; dataFilters: Expr[]; empty: boolean }> {
+  const partitionFilters: Expr[] = [];
+  const dataFilters: Expr[] = [];
+  if (!keys.length) return { partitionFilters, dataFilters, empty: false };
+  const parts = new Set(partitionColumns.map((p) => p.toLowerCase()));
+  const sel = keys.flatMap((k, i) => {
+    const s = quoteIdent(k.source);
+    const out = [`CAST(min(${s}) AS VARCHAR) AS "min${i}"`, `CAST(max(${s}) AS VARCHAR) AS "max${i}"`];
+    if (parts.has(k.target.toLowerCase())) out.push(`CASE WHEN count(DISTINCT ${s}) <= 1000 THEN list(DISTINCT CAST(${s} AS VARCHAR)) END AS "vals${i}"`);
+    return out;
+  });
+  const { rows } = await executor.query(`SELECT ${sel.join(", ")} FROM ${quoteIdent(srcTable)}`, undefined, "merge()");
+  const r = rows[0] ?? {};
+  for (const [i, k] of keys.entries()) {
+    const field = schema.fields.find((f) => f.name.toLowerCase() === k.target.toLowerCase());
+    if (!field) continue;
+    const min = r[`min${i}`];
+    const max = r[`max${i}`];
+    if (min === null || min === undefined) return { partitionFilters, dataFilters, empty: true }; // no non-null key: nothing matches
+    const lit = (v: unknown): Expr => mk<Expr>({ kind: "cast", expr: mk<Expr>({ kind: "literal", value: String(v), type: types.string() }), type: field.type });
+    const column = mk<Expr>({ kind: "column", name: field.name });
+    const vals = r[`vals${i}`];
+    if (parts.has(field.name.toLowerCase()) && Array.isArray(vals)) partitionFilters.push(mk<Expr>({ kind: "in", expr: column, values: vals.filter((v) => v !== null).map(lit) }));
+    else if (parts.has(field.name.toLowerCase())) partitionFilters.push(mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) }));
+    else dataFilters.push(mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) }));
+  }
+  return { partitionFilters, dataFilters, empty: false };
+}
+
