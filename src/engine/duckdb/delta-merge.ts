@@ -56,6 +56,8 @@ export interface DeltaMergeRequest {
 }
 
 const COPY = -1;
+/** Up to this many distinct source keys, files are pruned key by key rather than by the keys' range. */
+const POINT_KEYS = 1000;
 let tempCounter = 0;
 
 /**
@@ -315,7 +317,7 @@ async function keyFilters(
   const sel = keys.flatMap((k, i) => {
     const s = quoteIdent(k.source);
     const out = [`CAST(min(${s}) AS VARCHAR) AS "min${i}"`, `CAST(max(${s}) AS VARCHAR) AS "max${i}"`];
-    if (parts.has(k.target.toLowerCase())) out.push(`CASE WHEN count(DISTINCT ${s}) <= 1000 THEN list(DISTINCT CAST(${s} AS VARCHAR)) END AS "vals${i}"`);
+    out.push(`CASE WHEN count(DISTINCT ${s}) <= ${POINT_KEYS} THEN list(DISTINCT CAST(${s} AS VARCHAR)) END AS "vals${i}"`);
     return out;
   });
   const { rows } = await executor.query(`SELECT ${sel.join(", ")} FROM ${quoteIdent(srcTable)}`, undefined, "merge()");
@@ -329,9 +331,10 @@ async function keyFilters(
     const lit = (v: unknown): Expr => mk<Expr>({ kind: "cast", expr: mk<Expr>({ kind: "literal", value: String(v), type: types.string() }), type: field.type });
     const column = mk<Expr>({ kind: "column", name: field.name });
     const vals = r[`vals${i}`];
-    if (parts.has(field.name.toLowerCase()) && Array.isArray(vals)) partitionFilters.push(mk<Expr>({ kind: "in", expr: column, values: vals.filter((v) => v !== null).map(lit) }));
-    else if (parts.has(field.name.toLowerCase())) partitionFilters.push(mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) }));
-    else dataFilters.push(mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) }));
+    // Few keys: test each against a file's [min, max] (IN); many: the keys' overall range (BETWEEN).
+    const filter = Array.isArray(vals) ? mk<Expr>({ kind: "in", expr: column, values: vals.filter((v) => v !== null).map(lit) })
+      : mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) });
+    (parts.has(field.name.toLowerCase()) ? partitionFilters : dataFilters).push(filter);
   }
   return { partitionFilters, dataFilters, empty: false };
 }
