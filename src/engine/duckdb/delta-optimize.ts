@@ -151,7 +151,7 @@ async function writeZOrdered(
   for (let b = bits - 1; b >= 0; b--) {
     zorder.forEach((_, i) => {
       const shift = b * zorder.length + (zorder.length - 1 - i);
-      terms.push(`(("__r${i}" >> ${b}) & 1::UBIGINT) << ${shift}`);
+      terms.push(`((("__r${i}" >> ${b}) & 1::UBIGINT) << ${shift})`);
     });
   }
   const nFiles = Math.max(1, Math.ceil(files.reduce((n, f) => n + f.size, 0) / target));
