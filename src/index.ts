@@ -11,6 +11,10 @@
  * ```
  */
 export * from "./dataframe/index.js";
+export * from "./pipeline/index.js";
+export { type PostgresLoadResult, type PostgresWriteMode, maskUrl } from "./io/postgres/index.js";
+export { type PostgresReadOptions } from "./dataframe/postgres-reader.js";
+export { type PostgresWriteOptions } from "./dataframe/postgres-writer.js";
 export { t, parseSchemaDDL, parseDataType, treeString, simpleString } from "./types/index.js";
 export type * from "./types/index.js";
 export { WeirError, AnalysisError, IoError, ExecutionError, DeltaError, ERROR_CODES, type ErrorCode } from "./errors/index.js";

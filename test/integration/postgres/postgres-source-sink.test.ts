@@ -107,7 +107,7 @@ describe("Postgres source and sink", { skip }, () => {
   });
 
   it("write modes: append adds, overwrite replaces, upsert updates matching keys and inserts the rest", async () => {
-    const rows = (ids: number[], v: string) => spark.createDataFrame(ids.map((id) => ({ id, v })), t.struct({ id: t.int64(), v: t.string() }));
+    const rows = (ids: number[], v: string) => spark.createDataFrame(ids.map((id) => ({ id: BigInt(id), v })), t.struct({ id: t.int64(), v: t.string() }));
     await rows([1, 2], "a").write.postgres(target, { url: PG_URL, mode: "upsert", keys: ["id"] });
     await rows([3], "a").write.postgres(target, { url: PG_URL, mode: "append" });
     assert.deepEqual(await sql(`SELECT id::int, v FROM ${target} ORDER BY id`), [{ id: 1, v: "a" }, { id: 2, v: "a" }, { id: 3, v: "a" }]);
@@ -119,7 +119,7 @@ describe("Postgres source and sink", { skip }, () => {
   });
 
   it("upsert with duplicate keys in the batch fails, says so, and changes nothing", async () => {
-    const df = spark.createDataFrame([{ id: 9, v: "x" }, { id: 9, v: "y" }], t.struct({ id: t.int64(), v: t.string() }));
+    const df = spark.createDataFrame([{ id: 9n, v: "x" }, { id: 9n, v: "y" }], t.struct({ id: t.int64(), v: t.string() }));
     await assert.rejects(df.write.postgres(target, { url: PG_URL, mode: "upsert", keys: ["id"] }), (e: WeirError) => e.code === "WEIR_POSTGRES_QUERY" && /deduplicate/.test(e.message));
     assert.deepEqual(await sql(`SELECT id::int, v FROM ${target} ORDER BY id`), [{ id: 9, v: "c" }]);
   });
