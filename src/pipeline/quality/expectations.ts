@@ -156,8 +156,8 @@ export function expectColumnMaxToBeBetween(column: string, bounds: Between): Tab
 }
 
 /**
- * Freshness: the newest `column` value (a timestamp or date) is at most `maxAgeMs` old when the suite runs —
- * `expectColumnMaxToBeBetween(column, { min: now - maxAge })`.
+ * Freshness: the newest `column` value (a timestamp or date) is at most `maxAgeMs` old, measured from when the
+ * expectation is created — `expectColumnMaxToBeBetween(column, { min: now - maxAge })`; build suites per run.
  *
  * @example `expectColumnValuesToBeFresh("loaded_at", 24 * 3600_000, { policy: "fail" })`
  */
