@@ -1,4 +1,4 @@
-import { plan, type Plan, type Scan } from "../nodes.js";
+import type { Plan, Scan } from "../nodes.js";
 import type { Expr } from "../../expr/index.js";
 import { mapPlan } from "../transform.js";
 
@@ -19,8 +19,8 @@ export function pushScanFilters(root: Plan): Plan {
       below = below.input;
     }
     if (below.kind !== "scan" || conjuncts.length === 0) return p;
-    const { id: _id, ...rest } = below;
-    const scan: Scan = plan<Scan>({ ...rest, pushedFilters: [...(below.pushedFilters ?? []), ...conjuncts] });
+    // Keep the scan's id: df.col() references are qualified by the ids of the nodes that produced them.
+    const scan: Scan = Object.freeze({ ...below, pushedFilters: [...(below.pushedFilters ?? []), ...conjuncts] });
     return rebuildFilters(p, scan);
   });
 }
