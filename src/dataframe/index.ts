@@ -17,6 +17,7 @@ export { Window, WindowSpec } from "./window.js";
 export { DataFrameReader } from "./reader.js";
 export { DataFrameWriter, type WriteResult } from "./writer.js";
 export { DeltaTable } from "./delta-table.js";
+export { Catalog, type CatalogDatabase, type CatalogTable } from "./catalog-api.js";
 export { DeltaMergeBuilder, type MergeMetrics, type DeltaExpr, type DeltaAssignments } from "./delta/merge-builder.js";
 export { DeltaOptimizeBuilder, DEFAULT_TARGET_FILE_SIZE, type OptimizeMetrics } from "./delta/delta-optimize.js";
 export type { UpdateMetrics } from "./delta/delta-update.js";

@@ -85,14 +85,13 @@ export class DataFrameReader<S = Row> {
   }
   /** Text files: one row per line in column `value`. */
   text(...paths: (string | readonly string[])[]): DataFrame<S> { return this.format("text").load(...paths); }
-  /** A temporary view by name. */
+  /** A temporary view, else a catalog table or view (`db.table`, or `table` in the current database). */
   table(name: string): DataFrame<S> {
     const view = this.runtime.views.get(name.toLowerCase());
-    if (!view) {
-      const names = [...this.runtime.views.values()].map((v) => v.name);
-      throw new WeirError("WEIR_UNKNOWN_TABLE", `Unknown table or view "${name}"${names.length ? `. Views: ${names.join(", ")}` : ""}`, { hint: "register it with df.createOrReplaceTempView(name)" });
-    }
-    return new DataFrame<S>(this.runtime, view.plan);
+    if (view) return new DataFrame<S>(this.runtime, view.plan);
+    if (this.runtime.catalog) return new DataFrame<S>(this.runtime, this.runtime.catalog.relation(name));
+    const names = [...this.runtime.views.values()].map((v) => v.name);
+    throw new WeirError("WEIR_UNKNOWN_TABLE", `Unknown table or view "${name}"${names.length ? `. Views: ${names.join(", ")}` : ""}`, { hint: "register it with df.createOrReplaceTempView(name)" });
   }
 }
 

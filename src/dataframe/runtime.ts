@@ -2,6 +2,7 @@ import { compileQuery, schemaOf, type CompiledQuery, type DuckDBExecutor, type E
 import type { Plan } from "../plan/index.js";
 import type { StructType } from "../types/index.js";
 import type { RuntimeConfig } from "./runtime-config.js";
+import type { Catalog } from "./catalog-api.js";
 
 /**
  * What a DataFrame needs from its session to run: compile a plan (with Weir's external scans such as Delta)
@@ -18,6 +19,8 @@ export interface Runtime {
   nextCacheName(): string;
   /** The session's configuration (`spark.conf`), e.g. `spark.sql.sources.partitionOverwriteMode` for writes. */
   readonly conf?: RuntimeConfig;
+  /** The session's catalog (`read.table`, `saveAsTable`, `insertInto`); set once the session is built. */
+  catalog?: Catalog;
   /** Run work as a tracked job (progress, metrics); returns its result. */
   job<T>(description: string, work: () => Promise<T>): Promise<T>;
 }

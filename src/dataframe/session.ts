@@ -14,6 +14,9 @@ import { DatasetContext } from "./dataset-context.js";
 import { parallelize, textFile, mapReduce, type MapReduceSpec, type TextFileOptions } from "./dataset-sources.js";
 import type { Dataset } from "./dataset.js";
 import type { Accumulator, Broadcast } from "../engine/index.js";
+import { WarehouseCatalog } from "../catalog/index.js";
+import { Catalog } from "./catalog-api.js";
+import { parseWeirStatement, runStatement } from "./sql-statements.js";
 
 /** Options of {@link Session.create}. @example `{ warehouse: "./warehouse", threads: 2, memoryLimit: "4GB" }` */
 export interface SessionOptions {
@@ -44,6 +47,8 @@ export interface SessionOptions {
  */
 export class Session implements AsyncDisposable {
   readonly conf: RuntimeConfig;
+  /** Databases, tables and views of the warehouse (Spark's `spark.catalog`). */
+  readonly catalog: Catalog;
   private readonly runtime: Runtime;
   private cacheCounter = 0;
   private closed = false;
@@ -66,6 +71,8 @@ export class Session implements AsyncDisposable {
       conf,
       job: (_description, work) => work(),
     };
+    this.catalog = new Catalog(this.runtime, new WarehouseCatalog(warehouse));
+    this.runtime.catalog = this.catalog;
   }
 
   /** Start a session. */
@@ -97,22 +104,18 @@ export class Session implements AsyncDisposable {
 
   /**
    * A DataFrame from a SQL query in DuckDB's dialect. `$name` parameters are bound from `params`; a param whose
-   * value is a DataFrame is queryable as `{name}` in the text. Temporary views are queryable by name.
+   * value is a DataFrame is queryable as `{name}` in the text. Temporary views, catalog tables and views
+   * (`db.table`, `table` in the current database) and `` delta.`/path` `` are queryable by name. Weir statements
+   * (CREATE/DROP DATABASE|TABLE|VIEW, SHOW, DESCRIBE, ALTER TABLE, INSERT, MERGE, UPDATE, DELETE, OPTIMIZE,
+   * VACUUM, RESTORE) run eagerly; `await` the result to wait for them.
    * @example `spark.sql("SELECT * FROM orders WHERE day >= $d", { d: "2025-01-01" })`
    */
   sql(query: string, params: Readonly<Record<string, unknown>> = {}): DataFrame<Row> {
     this.ensureOpen();
-    const values: Record<string, unknown> = {};
-    const inline: { name: string; plan: Plan }[] = [];
-    for (const [k, v] of Object.entries(params)) {
-      if (v instanceof DataFrame) inline.push({ name: k, plan: v.plan });
-      else values[k] = v;
-    }
-    let text = query;
-    for (const d of inline) text = text.replaceAll(`{${d.name}}`, `"__df_${d.name}"`);
-    const used = [...this.runtime.views.values()].filter((v) => new RegExp(`(^|[^A-Za-z0-9_."])${escapeRegExp(v.name)}($|[^A-Za-z0-9_"])`, "i").test(text));
-    const views = [...used, ...inline.map((d) => ({ name: `__df_${d.name}`, plan: d.plan }))];
-    return new DataFrame(this.runtime, plan({ kind: "sql", query: text, params: values, views }));
+    // Weir statements (CREATE TABLE … USING DELTA, MERGE INTO, SHOW TABLES, …) run eagerly, as in Spark.
+    const statement = parseWeirStatement(query);
+    if (statement) return runStatement(this, this.runtime, this.catalog, statement, params);
+    return new DataFrame(this.runtime, this.catalog.sqlPlan(query, params));
   }
 
   /**
@@ -163,7 +166,7 @@ export class Session implements AsyncDisposable {
     return this.datasets.accumulator(initial);
   }
 
-  /** A temporary view as a DataFrame. @example `spark.table("orders")` */
+  /** A temporary view or catalog table as a DataFrame. @example `spark.table("gold.orders")` */
   table(name: string): DataFrame<Row> {
     return this.read.table(name);
   }
@@ -190,10 +193,6 @@ export class Session implements AsyncDisposable {
   private ensureOpen(): void {
     if (this.closed) throw new WeirError("WEIR_SESSION_CLOSED", "The session is closed", { hint: "create a new one with Session.create()" });
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function inferType(v: unknown): DataType {

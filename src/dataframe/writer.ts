@@ -6,6 +6,8 @@ import { compile, type Runtime } from "./runtime.js";
 import { BUCKET_COLUMN, planBuckets } from "./write-buckets.js";
 import { writeFiles } from "./write-files.js";
 import { resolveWriteOptions } from "./write-options.js";
+import type { Catalog } from "./catalog-api.js";
+import { insertInto, saveAsTable } from "./sql/table-writes.js";
 import { writePostgres, type PostgresWriteOptions } from "./postgres-writer.js";
 import type { PostgresLoadResult } from "../io/postgres/index.js";
 
@@ -147,6 +149,37 @@ export class DataFrameWriter {
       if (e instanceof WeirError) throw e;
       throw new WeirError("WEIR_WRITE_FAILED", `Writing ${out.dest} failed: ${(e as Error).message}. The destination was left as it was`, { hint: "see error.cause", cause: e });
     }
+  }
+
+  /**
+   * Write to the catalog table `name` as a Delta table (Spark/Delta `saveAsTable`): creates a managed table in
+   * the warehouse when absent; when present, the mode decides — `error` (default, `WEIR_TABLE_EXISTS`),
+   * `append`, `overwrite` (replaces data and schema), `ignore`.
+   * @example `await df.write.mode("overwrite").partitionBy("day").saveAsTable("gold.daily_sales")`
+   */
+  async saveAsTable(name: string): Promise<WriteResult> {
+    if (this.state.format !== "parquet" && this.state.format !== "delta") {
+      throw new WeirError("WEIR_UNSUPPORTED_OPERATION", `saveAsTable() writes Delta tables, not ${this.state.format}`, { hint: 'drop .format(...) or use .format("delta")' });
+    }
+    const res = await saveAsTable(this.runtime, this.requireCatalog(), this.plan, name, { mode: this.state.mode, partitionBy: this.state.partitionBy, options: this.state.options });
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed };
+  }
+
+  /**
+   * Insert into the existing catalog table `name`, matching columns **by position** (Spark's insertInto);
+   * `overwrite` (or mode "overwrite") replaces its data.
+   * @example `await df.write.insertInto("gold.orders")`
+   */
+  async insertInto(name: string, overwrite?: boolean): Promise<WriteResult> {
+    const catalog = this.requireCatalog();
+    const target = catalog.deltaTarget({ kind: "name", name });
+    const res = await insertInto(this.runtime, catalog, this.plan, { path: target.path, label: name }, { overwrite: overwrite ?? this.state.mode === "overwrite" });
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed };
+  }
+
+  private requireCatalog(): Catalog {
+    if (!this.runtime.catalog) throw new WeirError("WEIR_UNSUPPORTED_OPERATION", "This DataFrame's session has no catalog", { hint: "create it with Session.create({ warehouse })" });
+    return this.runtime.catalog;
   }
 
   private with(change: Partial<WriterState>): DataFrameWriter {
