@@ -25,6 +25,8 @@ import { requireDb, tableExists, withDefault, type WarehouseCatalog } from "./wa
 export async function renameTable(catalog: WarehouseCatalog, from: TableIdent, to: TableIdent): Promise<void> {
   await recoverRenames(catalog);
   const source = catalog.require(from).entry;
+  const taken = catalog.lookup(to);
+  if (taken) throw tableExists(to, taken.entry);
   const target = source.kind === "table" && source.managed ? catalog.paths.managedTable(to) : undefined;
   if (target !== undefined) {
     const abs = catalog.paths.assertInside(target);
