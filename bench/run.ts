@@ -4,8 +4,14 @@
 // broken question cannot hide behind a fast time. Targets are reported, not enforced: timings depend on the
 // machine and on whatever else it is running (the load average is printed before and after).
 //
-//   tsx bench/run.ts [--smoke] [--only groupby,json,cold]
+// Besides the benchmarks below, every `bench/<name>.bench.ts` module that exports
+// `run({ smoke }) → { text, ok }` runs too (in name order), selectable by `<name>` in --only.
+//
+//   tsx bench/run.ts [--smoke] [--only groupby,json,cold,<name>…]
+import { readdirSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runColdStart } from "./cold-start.js";
 import { runGroupby } from "./groupby.js";
@@ -15,7 +21,9 @@ import { describeEnvironment, ratio, secs } from "./report.js";
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const onlyArg = args.indexOf("--only");
-const only = new Set(onlyArg >= 0 ? (args[onlyArg + 1] ?? "").split(",") : ["groupby", "json", "cold"]);
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const modules = readdirSync(benchDir).filter((f) => f.endsWith(".bench.ts")).sort().map((f) => f.slice(0, -".bench.ts".length));
+const only = new Set(onlyArg >= 0 ? (args[onlyArg + 1] ?? "").split(",") : ["groupby", "json", "cold", ...modules]);
 
 const SIZES = smoke
   ? { groupby: { n: 1e5, k: 100, na: 0, sort: false }, orders: 50_000, jsonRuns: 1, coldRuns: 3 }
@@ -62,6 +70,19 @@ if (only.has("cold")) {
   const r = runColdStart(SIZES.coldRuns);
   console.log(r.table);
   summary.push(`cold start: weir sql ${secs(r.weirSeconds)} s, baseline ${secs(r.baselineSeconds)} s (target <= 0.400 s: ${verdict(r.weirSeconds <= 0.4)})`);
+}
+
+for (const name of modules.filter((m) => only.has(m))) {
+  console.log(`\n== ${name} (bench/${name}.bench.ts) ==`);
+  const mod = (await import(pathToFileURL(path.join(benchDir, `${name}.bench.ts`)).href)) as { run?: (o: { smoke: boolean }) => Promise<{ text: string; ok: boolean }> };
+  if (typeof mod.run !== "function") {
+    console.log(`  skipped: bench/${name}.bench.ts exports no run({ smoke })`);
+    continue;
+  }
+  const r = await mod.run({ smoke });
+  console.log(r.text);
+  if (!r.ok) failed = true;
+  summary.push(`${name}: results ${r.ok ? "agree" : "DISAGREE"} (see its table)`);
 }
 
 console.log(`\n== Summary ==\n${summary.join("\n")}`);
