@@ -99,7 +99,7 @@ export class DeltaTable {
    *   .whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();
    * ```
    */
-  merge(source: DataFrame<unknown>, condition: DeltaExpr): DeltaMergeBuilder {
+  merge<S>(source: DataFrame<S>, condition: DeltaExpr): DeltaMergeBuilder {
     return new DeltaMergeBuilder({ path: this.path, aliasName: this.aliasName }, source, condition);
   }
 

@@ -6,7 +6,8 @@
 import { mk, type Expr } from "../../expr/index.js";
 import { mergeIntoDelta, type DeltaAssignment, type DeltaMergeClause } from "../../engine/index.js";
 import { Column } from "../column.js";
-import type { DataFrame } from "../dataframe.js";
+import type { Plan } from "../../plan/index.js";
+import type { Runtime } from "../runtime.js";
 
 /** A condition or value: a Column, or a SQL expression string such as `"t.id = s.id"` / `"s.qty + 1"`. @example `"s.qty > 0"` */
 export type DeltaExpr = Column<unknown, string> | string;
@@ -77,7 +78,7 @@ export interface MergeTarget {
 export class DeltaMergeBuilder {
   private readonly clauses: DeltaMergeClause[] = [];
 
-  constructor(private readonly target: MergeTarget, private readonly source: DataFrame<unknown>, private readonly condition: DeltaExpr) {}
+  constructor(private readonly target: MergeTarget, private readonly source: { readonly plan: Plan; readonly runtime: Runtime }, private readonly condition: DeltaExpr) {}
 
   /** Update matched target rows (`WHEN MATCHED [AND condition] THEN UPDATE SET …`). @example `.whenMatchedUpdate({ condition: "s.ts > t.ts", set: { qty: "s.qty" } })` */
   whenMatchedUpdate(opts: { condition?: DeltaExpr; set: DeltaAssignments }): this {

@@ -4,7 +4,7 @@
  *
  * ```
  *   source ──► TEMP TABLE (evaluated once; numSourceRows)
- *      │ min/max (and distinct partition values) of the source keys of `t.k = s.k` conjuncts
+ *      │ source keys of `t.k = s.k` conjuncts vs each file's partition value / min-max stats (merge-pruning.ts)
  *      ▼
  *   candidate files ◄── partition pruning + data skipping (all files when NOT MATCHED BY SOURCE clauses exist)
  *      │ pass 1: target ⋈ source on the condition, per target row: #matching source rows
@@ -18,10 +18,11 @@
  * ```
  * Files holding no row that a clause acts on are neither read in full nor rewritten.
  */
+import type { DeltaFile } from "../../delta/index.js";
 import { DeltaError, AnalysisError } from "../../errors/index.js";
 import { exprName, mk, type Expr } from "../../expr/index.js";
 import { optimize, type Plan } from "../../plan/index.js";
-import { t as types, type StructType } from "../../types/index.js";
+import type { StructType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
 import type { ExternalScans } from "./compiler/compile-plan.js";
 import { PlanCompiler } from "./compiler/compile-plan.js";
@@ -29,11 +30,11 @@ import { compileExpr } from "./compiler/compile-expr.js";
 import { Scope, type Field } from "./compiler/relation.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
 import { bytesOf, commitDml, removeOf, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
-import { pruneDeltaFiles } from "./delta-data-skipping.js";
 import { resolveAssignments, type DeltaAssignment } from "./delta-update.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { mergeKeys } from "./merge-keys.js";
+import { pruneByKeys } from "./merge-pruning.js";
 import type { ParamCollector } from "./params.js";
 
 /** One WHEN clause of a MERGE, in the order given. `"*"` = all columns from the source column of the same name. @example `{ kind: "matchedDelete" }` */
@@ -56,8 +57,6 @@ export interface DeltaMergeRequest {
 }
 
 const COPY = -1;
-/** Up to this many distinct source keys, files are pruned key by key rather than by the keys' range. */
-const POINT_KEYS = 1000;
 let tempCounter = 0;
 
 /**
@@ -105,14 +104,11 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     // ---- candidate files ----------------------------------------------------------------------
     const keys = mergeKeys(req.condition, scope, tAlias, srcAlias);
     let candidates = snapshot.files;
-    let partitionCandidates = undefined as typeof candidates | undefined;
-    if (!bySource.length && snapshot.files.length) {
-      const { partitionFilters, dataFilters, empty } = await keyFilters(executor, srcTable, keys, snapshot.schema, snapshot.partitionColumns);
-      if (empty) candidates = [];
-      else {
-        if (partitionFilters.length) candidates = partitionCandidates = [...await pruneDeltaFiles(candidates, snapshot.schema, snapshot.partitionColumns, partitionFilters, executor)];
-        if (dataFilters.length) candidates = [...await pruneDeltaFiles(candidates, snapshot.schema, snapshot.partitionColumns, dataFilters, executor)];
-      }
+    let partitionCandidates: readonly DeltaFile[] | undefined;
+    if (!bySource.length && snapshot.files.length && keys.length) {
+      const pruned = await pruneByKeys(executor, srcTable, keys, snapshot);
+      candidates = pruned.files;
+      partitionCandidates = pruned.partitionFiles;
     }
     txn.markFilesRead(candidates.map((f) => f.add.path));
     txn.markPartitionsRead(partitionCandidates ? partitionCandidates.map((f) => f.add.partitionValues) : "all");
@@ -305,37 +301,3 @@ function duplicateSource(root: string, version: number): DeltaError {
       details: { table: root, version },
     });
 }
-
-/** Filters on target columns derived from the source's key values (min/max; distinct values for partition keys). */
-async function keyFilters(
-  executor: DuckDBExecutor, srcTable: string, keys: ReturnType<typeof mergeKeys>, schema: StructType, partitionColumns: readonly string[],
-): Promise<{ partitionFilters: Expr[]; dataFilters: Expr[]; empty: boolean }> {
-  const partitionFilters: Expr[] = [];
-  const dataFilters: Expr[] = [];
-  if (!keys.length) return { partitionFilters, dataFilters, empty: false };
-  const parts = new Set(partitionColumns.map((p) => p.toLowerCase()));
-  const sel = keys.flatMap((k, i) => {
-    const s = quoteIdent(k.source);
-    const out = [`CAST(min(${s}) AS VARCHAR) AS "min${i}"`, `CAST(max(${s}) AS VARCHAR) AS "max${i}"`];
-    out.push(`CASE WHEN count(DISTINCT ${s}) <= ${POINT_KEYS} THEN list(DISTINCT CAST(${s} AS VARCHAR)) END AS "vals${i}"`);
-    return out;
-  });
-  const { rows } = await executor.query(`SELECT ${sel.join(", ")} FROM ${quoteIdent(srcTable)}`, undefined, "merge()");
-  const r = rows[0] ?? {};
-  for (const [i, k] of keys.entries()) {
-    const field = schema.fields.find((f) => f.name.toLowerCase() === k.target.toLowerCase());
-    if (!field) continue;
-    const min = r[`min${i}`];
-    const max = r[`max${i}`];
-    if (min === null || min === undefined) return { partitionFilters, dataFilters, empty: true }; // no non-null key: nothing matches
-    const lit = (v: unknown): Expr => mk<Expr>({ kind: "cast", expr: mk<Expr>({ kind: "literal", value: String(v), type: types.string() }), type: field.type });
-    const column = mk<Expr>({ kind: "column", name: field.name });
-    const vals = r[`vals${i}`];
-    // Few keys: test each against a file's [min, max] (IN); many: the keys' overall range (BETWEEN).
-    const filter = Array.isArray(vals) ? mk<Expr>({ kind: "in", expr: column, values: vals.filter((v) => v !== null).map(lit) })
-      : mk<Expr>({ kind: "between", expr: column, lower: lit(min), upper: lit(max) });
-    (parts.has(field.name.toLowerCase()) ? partitionFilters : dataFilters).push(filter);
-  }
-  return { partitionFilters, dataFilters, empty: false };
-}
-

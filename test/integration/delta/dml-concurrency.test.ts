@@ -25,14 +25,21 @@ const qtyById = async (root: string): Promise<Map<number, number>> =>
 const commitInfo = (root: string, v: number): R =>
   JSON.parse(readFileSync(path.join(root, "_delta_log", `${String(v).padStart(20, "0")}.json`), "utf8").split("\n")[0]!).commitInfo as R;
 
-function child(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** Run a child; `waiting` resolves when it reports it reached the barrier, `done` with its last line. */
+function child(args: string[]): { waiting: Promise<void>; done: Promise<string> } {
+  let reached!: () => void;
+  const waiting = new Promise<void>((r) => { reached = r; });
+  const done = new Promise<string>((resolve, reject) => {
     const p = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    p.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("waiting")) reached();
+    });
     p.on("error", reject);
-    p.on("close", () => resolve(out.trim()));
+    p.on("close", () => { reached(); resolve(out.trim().split("\n").pop() ?? ""); });
   });
+  return { waiting, done };
 }
 
 test("two processes MERGE into overlapping files at once: one wins, the other fails cleanly, no update is lost", async () => {
@@ -43,9 +50,9 @@ test("two processes MERGE into overlapping files at once: one wins, the other fa
     const go = path.join(tmp, `go${round}`);
     const a = child(["merge-inc", root, "0", "9999", "1", go]);
     const b = child(["merge-inc", root, "5000", "14999", "10", go]);
-    await new Promise((r) => setTimeout(r, 1500)); // both children loaded and waiting at the barrier
+    await Promise.all([a.waiting, b.waiting]); // both children loaded and waiting at the barrier
     writeFileSync(go, "");
-    const results = await Promise.all([a, b]);
+    const results = await Promise.all([a.done, b.done]);
     const ok = results.filter((r) => r.startsWith("ok"));
     const failed = results.filter((r) => r.startsWith("error"));
     for (const f of failed) assert.equal(f, "error WEIR_DELTA_CONCURRENT_MODIFICATION");

@@ -55,7 +55,7 @@ test("delete with a data predicate rewrites only files holding matching rows; ro
 
 test("delete of whole files removes them without rewriting; a partition-only predicate reads no data", async () => {
   const root = await table(true);
-  const m = await (await DeltaTable.forPath(spark, root)).delete(col("day").equalTo(days[1]));
+  const m = await (await DeltaTable.forPath(spark, root)).delete(col("day").equalTo(days[1]!));
   assert.equal(m.numAddedFiles, 0);
   assert.equal(m.numRemovedFiles, 3);
   assert.equal(m.numDeletedRows, 20);
@@ -91,7 +91,7 @@ for (const partitioned of [false, true]) {
       assert.equal(m.numRemovedFiles, 1);
       assert.equal([...before].filter((f) => (before.has(f))).length - m.numRemovedFiles, [...await files(root)].filter((f) => before.has(f)).length);
     }
-    await tbl.update(col("day").equalTo(days[2]), { qty: col("id").multiply(2) });
+    await tbl.update(col("day").equalTo(days[2]!), { qty: col("id").multiply(2) });
     expected = expected.map((r) => (r.day === days[2] ? { ...r, qty: Number(r.id) * 2 } : r));
     assert.deepEqual(await read(root), norm(expected));
     await tbl.update({ status: F.upper(col("status")) });
