@@ -81,12 +81,21 @@ export class Encoder {
     this.pos += this.buf.write(s, this.pos, "utf8");
   }
 
+  /** Append the pair `[k, v]` (the same bytes as `write([k, v])`) without allocating the tuple. */
+  writePair(k: unknown, v: unknown): void {
+    this.ensure(2);
+    this.buf[this.pos++] = 8;
+    this.buf[this.pos++] = 2;
+    this.write(k);
+    this.write(v);
+  }
+
   /** Append one value. Throws WEIR_TASK_FAILED-friendly errors for values with no encoding (functions, symbols). */
   write(v: unknown): void {
     switch (typeof v) {
       case "string": this.string(v); return;
       case "number":
-        if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x40000000) {
+        if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x40000000 && (v !== 0 || 1 / v > 0)) { // -0 stays a float
           this.ensure(1);
           this.buf[this.pos++] = 4;
           this.varint(v >= 0 ? v * 2 : -v * 2 - 1);

@@ -73,6 +73,13 @@ export class RecordFileWriter {
     if (this.enc.pos >= 256 * 1024) this.flush();
   }
 
+  /** Append the record `[k, v]` without allocating the tuple. */
+  writePair(k: unknown, v: unknown): void {
+    this.enc.writePair(k, v);
+    this.records++;
+    if (this.enc.pos >= 256 * 1024) this.flush();
+  }
+
   private flush(): void {
     if (this.enc.pos === 0) return;
     writeSync(this.fd, this.enc.buf, 0, this.enc.pos);

@@ -192,8 +192,15 @@ export class TaskRunner {
       }
       case "shuffleWrite": {
         const w = new ShuffleWriter(sink.dir, sink.partitioner, sink.mapSide, (id) => this.fn(id), ctx.spill.budget, m, ctx.partition);
-        drive(w.push);
-        return { value: w.close((id) => this.fn(id)), transfer: [] };
+        const last = plan.kind === "narrow" ? plan.ops[plan.ops.length - 1] : undefined;
+        if (plan.kind === "narrow" && last?.op === "mrMap") {
+          // mapReduce's emit goes straight into the shuffle writer: no [key, value] tuple per emitted record.
+          const f = this.fn(last.fn) as (k: unknown, v: unknown, emit: Emit) => void;
+          const emit = w.pushPair;
+          const rest: TaskPlan = { ...plan, ops: plan.ops.slice(0, -1) };
+          try { this.runInto(rest, (x) => { const r = x as [unknown, unknown]; f(r[0], r[1], emit); }, ctx); } catch (e) { if (e !== STOP) throw e; }
+        } else drive(w.push);
+        return { value: w.close(), transfer: [] };
       }
       case "textFile": {
         const w = new TextFileWriter(sink.path);

@@ -34,6 +34,15 @@ function splitLines(buf: Buffer, a: number, b: number, base: number, withOffsets
     return lines;
   }
   const out: unknown[] = [];
+  const text = fast(buf).utf8Slice(a, b);
+  if (text.length === b - a) { // one UTF-16 unit per byte: character offsets are byte offsets, split once
+    let off = base + a;
+    for (const line of text.split("\n")) {
+      out.push([off, line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line]);
+      off += line.length + 1;
+    }
+    return out;
+  }
   let p = a;
   while (p <= b) {
     let nl = buf.indexOf(10, p);

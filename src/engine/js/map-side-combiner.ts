@@ -1,0 +1,226 @@
+/**
+ * Map-side combining, the hot loop of reduceByKey/aggregateByKey/combineByKey and of mapReduce's combiner.
+ * Keys map to dense slots (one hash lookup per record, not a get and a set); while every accumulator is a
+ * number the accumulators live unboxed in a Float64Array (word counts, sums). The first non-number switches the
+ * table to a plain array for the rest of its life, so any value type works — numbers are only the fast path.
+ *
+ *   reduceByKey:  insert(k, v) ─▶ slot(k) ─▶ acc[slot] = merge(acc[slot], v)           ─▶ flush: out(k, acc)
+ *   mapReduce:    insert(k, v) ─▶ slot(k) ─▶ pending (slot, v) ──full──▶ combine(k, [acc, …pending]) per key
+ *
+ * A table whose estimated size passes the task budget is flushed (partial results go to the shuffle; reducers
+ * merge partials anyway) and starts afresh.
+ */
+import { canonicalKey, compareKeys, estimateSize, KeyMap } from "./keys.js";
+
+/** Emits one combined [key, value] record to the shuffle. */
+export type PairOut = (k: unknown, v: unknown) => void;
+type Combine = (k: unknown, vs: unknown[], emit: PairOut) => void;
+
+/** Keys to dense slot numbers (structural equality for composite keys, as KeyMap). @example `const s = t.slot("a") ?? t.add("a")` */
+export class SlotTable {
+  private readonly prim = new Map<unknown, number>();
+  private readonly composite = new Map<string, number>();
+  keys: unknown[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  slot(k: unknown): number | undefined {
+    return k === null || typeof k !== "object" ? this.prim.get(k) : this.composite.get(canonicalKey(k));
+  }
+
+  add(k: unknown): number {
+    const s = this.keys.length;
+    this.keys.push(k);
+    if (k === null || typeof k !== "object") this.prim.set(k, s);
+    else this.composite.set(canonicalKey(k), s);
+    return s;
+  }
+
+  clear(): void {
+    this.prim.clear();
+    this.composite.clear();
+    this.keys = [];
+  }
+}
+
+function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, need: number): A {
+  if (need < a.length) return a;
+  const b = new (a.constructor as new (n: number) => A)(Math.max(need + 1, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Folds values per key with createCombiner/mergeValue (reduceByKey, aggregateByKey, combineByKey).
+ * @example `const c = new FoldCombiner((v) => v, (a, b) => a + b, 64 << 20, out); c.insert("a", 1); c.flush()`
+ */
+export class FoldCombiner {
+  private table = new SlotTable();
+  private nums = new Float64Array(4096);
+  /** Accumulators once one was not a number (until the next flush). */
+  private vals: unknown[] | undefined;
+  private mem = 0;
+
+  constructor(private readonly create: (v: unknown) => unknown, private readonly merge: (c: unknown, v: unknown) => unknown,
+    private readonly budget: number, private readonly out: PairOut) {}
+
+  insert(k: unknown, v: unknown): void {
+    const s = this.table.slot(k);
+    if (s !== undefined) {
+      const vals = this.vals;
+      if (vals === undefined) {
+        const c = this.merge(this.nums[s], v);
+        if (typeof c === "number") this.nums[s] = c;
+        else { this.generic()[s] = c; }
+      } else vals[s] = this.merge(vals[s], v);
+      return;
+    }
+    const c = this.create(v);
+    const t = this.table.add(k);
+    if (this.vals === undefined && typeof c === "number") {
+      if (t >= this.nums.length) this.nums = grown(this.nums, t);
+      this.nums[t] = c;
+      this.mem += 64 + estimateSize(k);
+    } else {
+      this.generic()[t] = c;
+      this.mem += 64 + estimateSize(k) + estimateSize(c);
+    }
+    if (this.mem > this.budget) this.flush();
+  }
+
+  private generic(): unknown[] {
+    if (this.vals) return this.vals;
+    const n = this.table.size;
+    const vals = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) vals[i] = this.nums[i];
+    return (this.vals = vals);
+  }
+
+  /** Send every partial result to `out` and start afresh. */
+  flush(): void {
+    const { keys } = this.table;
+    const vals = this.vals;
+    for (let i = 0; i < keys.length; i++) this.out(keys[i], vals ? vals[i] : this.nums[i]);
+    this.table.clear();
+    this.vals = undefined;
+    this.mem = 0;
+  }
+}
+
+const PENDING = 1 << 18;
+
+/**
+ * mapReduce's combiner (Hadoop semantics: it may run any number of times on any subset of a key's values, and
+ * its output goes to the shuffle). Numeric values are buffered unboxed and combined per key in batches with the
+ * key's previous result, so the combiner runs about once per key per batch, not per record.
+ * @example `const c = new BatchCombiner((k, vs, emit) => emit(k, vs.length), 64 << 20, out); c.insert("a", 1); c.flush()`
+ */
+export class BatchCombiner {
+  private table = new SlotTable();
+  private acc = new Float64Array(4096);
+  private has = new Uint8Array(4096);
+  private cnt = new Int32Array(4096);
+  private readonly pendSlot = new Int32Array(PENDING);
+  private readonly pendVal = new Float64Array(PENDING);
+  private readonly sorted = new Float64Array(PENDING);
+  private pending = 0;
+  private mem = 0;
+  /** Per-key value lists once a value was not a number (until the next flush). */
+  private groups: KeyMap<unknown[]> | undefined;
+  private cur = 0;
+  private curKey: unknown;
+  private curDone = false;
+  private readonly emitAcc: PairOut = (k, v) => {
+    if (!this.curDone && typeof v === "number" && (k === this.curKey || compareKeys(k, this.curKey) === 0)) {
+      this.acc[this.cur] = v;
+      this.has[this.cur] = 1;
+      this.curDone = true;
+    } else this.out(k, v);
+  };
+
+  constructor(private readonly combine: Combine, private readonly budget: number, private readonly out: PairOut) {}
+
+  insert(k: unknown, v: unknown): void {
+    if (this.groups !== undefined || typeof v !== "number") { this.insertGeneric(k, v); return; }
+    let s = this.table.slot(k);
+    if (s === undefined) {
+      s = this.table.add(k);
+      if (s >= this.acc.length) { this.acc = grown(this.acc, s); this.has = grown(this.has, s); this.cnt = grown(this.cnt, s); }
+      this.mem += 80 + estimateSize(k);
+    }
+    const i = this.pending;
+    this.pendSlot[i] = s;
+    this.pendVal[i] = v;
+    if ((this.pending = i + 1) === PENDING) this.combinePending();
+    if (this.mem > this.budget) this.flush();
+  }
+
+  /** Combine the buffered values of each key with its previous result (a counting sort by slot, no pointer chasing). */
+  private combinePending(): void {
+    const n = this.pending;
+    const { pendSlot, pendVal, sorted, cnt, has, acc } = this;
+    const touched: number[] = [];
+    for (let i = 0; i < n; i++) if (cnt[pendSlot[i]!]!++ === 0) touched.push(pendSlot[i]!);
+    let off = 0;
+    for (const s of touched) { const c = cnt[s]!; cnt[s] = off; off += c; }
+    for (let i = 0; i < n; i++) sorted[cnt[pendSlot[i]!]!++] = pendVal[i]!;
+    const keys = this.table.keys;
+    let start = 0;
+    for (const s of touched) {
+      const end = cnt[s]!;
+      cnt[s] = 0;
+      const from = start;
+      start = end;
+      if (end - from === 1 && !has[s]) { acc[s] = sorted[from]!; has[s] = 1; continue; } // the combiner may run zero times
+      const values = new Array<unknown>(end - from + has[s]!);
+      let j = 0;
+      if (has[s]) values[j++] = acc[s];
+      for (let i = from; i < end; i++) values[j++] = sorted[i];
+      has[s] = 0;
+      this.cur = s;
+      this.curKey = keys[s];
+      this.curDone = false;
+      this.combine(this.curKey, values, this.emitAcc);
+    }
+    this.pending = 0;
+  }
+
+  private insertGeneric(k: unknown, v: unknown): void {
+    let groups = this.groups;
+    if (groups === undefined) {
+      this.combinePending();
+      groups = this.groups = new KeyMap<unknown[]>();
+      const keys = this.table.keys;
+      for (let s = 0; s < keys.length; s++) if (this.has[s]) groups.set(keys[s], [this.acc[s]]);
+      this.has.fill(0, 0, keys.length);
+      this.table.clear();
+    }
+    const vs = groups.get(k);
+    if (vs === undefined) {
+      groups.set(k, [v]);
+      this.mem += 96 + estimateSize(k) + estimateSize(v);
+    } else {
+      vs.push(v);
+      this.mem += 8 + estimateSize(v);
+      if (vs.length >= 64) { // combine eagerly so hot keys stay small
+        const out: unknown[] = [];
+        this.combine(k, vs, (k2, v2) => { if (compareKeys(k2, k) === 0) out.push(v2); else this.out(k2, v2); });
+        groups.set(k, out);
+      }
+    }
+    if (this.mem > this.budget) this.flush();
+  }
+
+  /** Combine what is buffered and send every result to `out`; start afresh. */
+  flush(): void {
+    this.combinePending();
+    const keys = this.table.keys;
+    for (let s = 0; s < keys.length; s++) if (this.has[s]) { this.out(keys[s], this.acc[s]); this.has[s] = 0; }
+    this.table.clear();
+    if (this.groups) for (const [k, vs] of this.groups.entries()) this.combine(k, vs, this.out);
+    this.groups = undefined;
+    this.mem = 0;
+  }
+}

@@ -1,0 +1,74 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Session, type Emit } from "../../src/index.js";
+import { canon, randomPairs, wordCountRef, zipfLines } from "./reference.js";
+
+// Map-side combining has a fast path for numeric values (unboxed accumulators, batched combiner calls) and a
+// generic path; these tests drive both, and the switch between them, under normal and tiny task budgets.
+let spark: Session;
+let tiny: Session;
+let dir: string;
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "weir-ds-combine-"));
+  spark = await Session.create({ conf: { "weir.js.workers": 2 } });
+  tiny = await Session.create({ conf: { "weir.js.workers": 2, "weir.js.memoryPerTask": "1kb" } });
+});
+after(async () => {
+  await spark.close();
+  await tiny.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sum = (w: string, vs: number[], emit: Emit<string, number>): void => { let s = 0; for (const v of vs) s += v; emit(w, s); };
+
+describe("map-side combining", () => {
+  for (const [name, session] of [["default budget", () => spark], ["1 KB budget (tables flushed early)", () => tiny]] as const) {
+    test(`mapReduce word count with a summing combiner equals the reference (${name})`, async () => {
+      const lines = zipfLines(23, 2000);
+      const file = path.join(dir, `words-${name.length}.txt`);
+      writeFileSync(file, lines.join("\n") + "\n");
+      const ds = await session().mapReduce({ input: file, numReducers: 3, combine: sum, reduce: sum,
+        map: (_o: number, line: string, emit: Emit<string, number>) => { for (const w of line.split(" ")) if (w) emit(w, 1); } });
+      assert.deepEqual(new Map(await ds.collect()), wordCountRef(lines));
+    });
+
+    test(`reduceByKey with keys whose values are numbers, strings and tuples equals the reference max (${name})`, async () => {
+      const data = randomPairs(7, 3000).map(([k, v], i): [unknown, unknown] =>
+        i % 3 === 0 ? [k, v] : i % 3 === 1 ? [`s${k}`, `v${v}`] : [[k, i % 2], [v, -v]]);
+      const max = (a: unknown, b: unknown): unknown => (JSON.stringify(a) > JSON.stringify(b) ? a : b);
+      const got = await session().parallelize(data, 4).reduceByKey(max, 3).collect();
+      const ref = new Map<string, [unknown, unknown]>();
+      for (const [k, v] of data) { const e = ref.get(JSON.stringify(k)); ref.set(JSON.stringify(k), e ? [k, max(e[1], v)] : [k, v]); }
+      assert.deepEqual(canon(got), canon([...ref.values()]));
+    });
+  }
+
+  test("a mapReduce combiner sees number and string values of one task, and may emit several values per key", async () => {
+    const input: [number, string][] = Array.from({ length: 400 }, (_, i) => [i, i % 5 === 4 ? `x${i}` : String(i % 7)]);
+    const ds = await spark.mapReduce({
+      input, numReducers: 2,
+      map: (_k: number, v: string, emit: Emit<string, number | string>) => emit(`k${v.length}`, v.startsWith("x") ? v : Number(v)),
+      // An identity combiner: every value passes through, in groups of any size.
+      combine: (k: string, vs: (number | string)[], emit: Emit<string, number | string>) => { for (const v of vs) emit(k, v); },
+      reduce: (k: string, vs: (number | string)[], emit: Emit<string, string>) => emit(k, vs.map(String).sort().join(",")),
+    });
+    const ref = new Map<string, string[]>();
+    for (const [, v] of input) {
+      const k = `k${v.length}`;
+      ref.set(k, [...(ref.get(k) ?? []), v.startsWith("x") ? v : String(Number(v))]);
+    }
+    assert.deepEqual(new Map(await ds.collect()), new Map([...ref].map(([k, vs]) => [k, vs.sort().join(",")])));
+  });
+
+  test("numeric accumulators keep fractions, -0 and NaN exactly", async () => {
+    const data: [string, number][] = [["a", 0.1], ["a", 0.2], ["z", -0], ["z", -0], ["n", NaN], ["n", 1], ["b", 2 ** 53], ["b", 1]];
+    const got = new Map(await spark.parallelize(data, 2).reduceByKey((x, y) => x + y, 2).collect());
+    assert.equal(got.get("a"), 0.1 + 0.2);
+    assert.ok(Object.is(got.get("z"), -0));
+    assert.ok(Number.isNaN(got.get("n")));
+    assert.equal(got.get("b"), 2 ** 53 + 1);
+  });
+});
