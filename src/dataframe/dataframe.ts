@@ -10,6 +10,8 @@ import { resolveJoinType, type JoinOn, type JoinRow, type JoinTypeName } from ".
 import { schemaOfPlan, type Runtime } from "./runtime.js";
 import type { ColName, IsRow, Renamed, Row, SelectItem, SelectRow, Simplify, WithColumn } from "./typed.js";
 import { DataFrameWriter } from "./writer.js";
+import type { Dataset } from "./dataset.js";
+import { dataFrameToDataset } from "./dataset-streams.js";
 
 /**
  * A lazy, immutable distributed-collection-style table, as in Spark: transformations build a plan, actions
@@ -341,6 +343,17 @@ export class DataFrame<S = Row> {
   /** Iterate rows one by one, streamed. */
   async *[Symbol.asyncIterator](): AsyncGenerator<S> {
     for await (const batch of this.toLocalIterator()) yield* batch;
+  }
+  /**
+   * The rows as a Dataset of plain objects for JS functions on worker threads (Spark's `df.rdd`); rows stream
+   * from DuckDB into a spool file when the Dataset's first action runs. @example `df.toDataset().map((r) => r.id)`
+   */
+  // Generic (default S) rather than Dataset<S>: Dataset is invariant in its element type, and DataFrame<S> must
+  // stay assignable to DataFrame<Row>.
+  toDataset<R = S>(numPartitions?: number): Dataset<R> {
+    const ctx = this.runtime.datasets?.();
+    if (!ctx) throw new WeirError("WEIR_UNSUPPORTED_OPERATION", "toDataset(): this DataFrame's session has no worker-thread engine", { hint: "create the DataFrame from a Session" });
+    return dataFrameToDataset<R>(ctx, this.runtime, this.plan, numPartitions);
   }
   /** Write this DataFrame out. */
   get write(): DataFrameWriter {

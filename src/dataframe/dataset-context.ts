@@ -3,6 +3,7 @@ import path from "node:path";
 import { WeirError } from "../errors/index.js";
 import { Accumulator, Broadcast, JsEngine } from "../engine/index.js";
 import type { RuntimeConfig } from "./runtime-config.js";
+import type { Runtime } from "./runtime.js";
 
 /**
  * What Datasets need from their session: the JS engine (started on first use, with settings read from
@@ -16,7 +17,8 @@ export class DatasetContext {
   private nextAccumulator = 1;
   private closed = false;
 
-  constructor(private readonly conf: RuntimeConfig, readonly tempDir: string) {}
+  /** `runtime`: the session's DataFrame runtime (toDF reads the workers' files through it). */
+  constructor(private readonly conf: RuntimeConfig, readonly tempDir: string, readonly runtime?: Runtime) {}
 
   /** Worker threads (conf `weir.js.workers`, default: cores). */
   get workers(): number {

@@ -5,6 +5,11 @@ import {
 import type { DatasetContext } from "./dataset-context.js";
 import * as pairs from "./dataset-pairs.js";
 import * as actions from "./dataset-actions.js";
+import * as streams from "./dataset-streams.js";
+import type { Readable } from "node:stream";
+import { parseSchemaDDL, type StructType } from "../types/index.js";
+import type { DataFrame } from "./dataframe.js";
+import type { Row } from "./typed.js";
 
 /** A user function: inline (shipped as source + captures) or a module export via `fnRef()`. @example `(x: number) => x + 1` */
 export type UserFn<F extends (...args: never[]) => unknown> = F | FnRef<F>;
@@ -87,7 +92,16 @@ export class Dataset<T> implements AsyncIterable<T> {
     return this.narrow("mapPartitionsWithIndex", { op: "mapPartitions", fn: f.spec.id, withIndex: true }, [f]);
   }
 
-  /** Pair every element with a key: `[fn(x), x]`. @example `people.keyBy((p) => p.city)` */
+  /**
+   * Apply an async function with at most `concurrency` calls in flight, keeping order (backpressure: records
+   * are pulled only as calls finish). `fn` runs on the driver's event loop — for I/O-bound calls such as an HTTP
+   * API per record; CPU-bound work belongs in map(). @example `ds.mapAsync(async (id) => lookup(id), { concurrency: 8 })`
+   */
+  mapAsync<U>(fn: (x: T) => U | Promise<U>, options?: streams.MapAsyncOptions): Dataset<U> {
+    return streams.mapAsync(this, fn, options);
+  }
+
+    /** Pair every element with a key: `[fn(x), x]`. @example `people.keyBy((p) => p.city)` */
   keyBy<K>(fn: UserFn<(x: T) => K>, options?: FnOptions): Dataset<[K, T]> {
     const f = this.ship(fn, options, "keyBy()");
     return this.narrow("keyBy", { op: "keyBy", fn: f.spec.id }, [f]);
@@ -333,7 +347,17 @@ export class Dataset<T> implements AsyncIterable<T> {
     return actions.saveAsTextFile(this, path);
   }
 
-  /** Iterate the elements on the driver, one partition at a time (Spark's toLocalIterator). @example `for await (const x of ds.toLocalIterator()) …` */
+  /** A Node Readable (object mode) of the elements; partitions are computed one at a time as the consumer reads. @example `ds.toStream().pipe(sink)` */
+  toStream(): Readable {
+    return streams.toStream(this);
+  }
+
+  /** A DataFrame of the elements (objects by field name, arrays by position), through JSON-lines files the workers write. @example `await ds.toDF(t.struct({ id: t.int64(), name: t.string() }))` */
+  toDF(schema?: StructType | string): Promise<DataFrame<Row>> {
+    return streams.datasetToDF(this, typeof schema === "string" ? parseSchemaDDL(schema) : schema);
+  }
+
+    /** Iterate the elements on the driver, one partition at a time (Spark's toLocalIterator). @example `for await (const x of ds.toLocalIterator()) …` */
   toLocalIterator(): AsyncGenerator<T> {
     return actions.toLocalIterator(this);
   }

@@ -3,6 +3,7 @@ import type { Plan } from "../plan/index.js";
 import type { StructType } from "../types/index.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 import type { Catalog } from "./catalog-api.js";
+import type { DatasetContext } from "./dataset-context.js";
 
 /**
  * What a DataFrame needs from its session to run: compile a plan (with Weir's external scans such as Delta)
@@ -23,6 +24,8 @@ export interface Runtime {
   catalog?: Catalog;
   /** Run work as a tracked job (progress, metrics); returns its result. */
   job<T>(description: string, work: () => Promise<T>): Promise<T>;
+  /** The session's worker-thread Dataset context (df.toDataset()). */
+  readonly datasets?: () => DatasetContext;
 }
 
 /**

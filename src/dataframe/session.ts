@@ -11,6 +11,7 @@ import type { Runtime } from "./runtime.js";
 import type { Row } from "./typed.js";
 import { RuntimeConfig } from "./runtime-config.js";
 import { DatasetContext } from "./dataset-context.js";
+import { fromAsyncIterable, fromStream } from "./dataset-streams.js";
 import { parallelize, textFile, mapReduce, type MapReduceSpec, type TextFileOptions } from "./dataset-sources.js";
 import type { Dataset } from "./dataset.js";
 import type { Accumulator, Broadcast } from "../engine/index.js";
@@ -70,6 +71,7 @@ export class Session implements AsyncDisposable {
       nextCacheName: () => `c${++this.cacheCounter}`,
       conf,
       job: (_description, work) => work(),
+      datasets: () => this.datasets,
     };
     this.catalog = new Catalog(this.runtime, new WarehouseCatalog(warehouse));
     this.runtime.catalog = this.catalog;
@@ -137,7 +139,7 @@ export class Session implements AsyncDisposable {
   /** Worker-thread Datasets (conf: weir.js.workers, weir.js.memoryPerTask, weir.task.maxFailures). */
   private get datasets(): DatasetContext {
     this.ensureOpen();
-    return (this.datasetContext ??= new DatasetContext(this.conf, this.tempDir));
+    return (this.datasetContext ??= new DatasetContext(this.conf, this.tempDir, this.runtime));
   }
   private datasetContext: DatasetContext | undefined;
 
@@ -149,6 +151,16 @@ export class Session implements AsyncDisposable {
   /** Lines of text files (paths, directories, globs), split by byte range at line boundaries. @example `await spark.textFile("logs/*.txt")` */
   textFile(paths: string | readonly string[], minPartitions?: number): Promise<Dataset<string>> {
     return textFile(this.datasets, paths, minPartitions === undefined ? {} : ({ minPartitions } satisfies TextFileOptions));
+  }
+
+  /** A Dataset of the records of an async (or sync) iterable, read once when the first action runs. @example `spark.fromAsyncIterable(fetchPages(), 4)` */
+  fromAsyncIterable<T>(source: AsyncIterable<T> | Iterable<T>, numPartitions?: number): Dataset<T> {
+    return fromAsyncIterable(this.datasets, source, numPartitions);
+  }
+
+  /** A Dataset of a Node Readable: object-mode chunks are records, a byte stream is read as UTF-8 lines. @example `spark.fromStream(fs.createReadStream("a.txt"))` */
+  fromStream<T = string>(stream: NodeJS.ReadableStream, numPartitions?: number): Dataset<T> {
+    return fromStream<T>(this.datasets, stream, numPartitions);
   }
 
   /** A MapReduce job over text files or pairs; returns the reducers' output as a Dataset. @example `await spark.mapReduce({ input: "a.txt", map, reduce })` */

@@ -108,7 +108,7 @@ export class JsEngine {
     if (needed.length === 0) return;
     const s = node.source;
     switch (s.type) {
-      case "parallelize": case "textFile": return;
+      case "parallelize": case "textFile": case "records": return;
       case "narrow": this.missingShuffles(s.parent, needed, out); return;
       case "coalesce": this.missingShuffles(s.parent, needed.flatMap((p) => s.groups[p] ?? []), out); return;
       case "union": {

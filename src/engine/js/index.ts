@@ -15,7 +15,8 @@
  * refused at submission (WEIR_FUNCTION_NOT_SERIALIZABLE); results never depend on partition count or pool size.
  */
 export { JsEngine, type JsEngineOptions, type JobMetrics, type StageMetrics } from "./dag-scheduler.js";
-export { LineageNode, ShuffleDependency, debugString, type NodeSource, type TextSplit, type Block } from "./lineage.js";
+export { LineageNode, ShuffleDependency, debugString, type NodeSource, type TextSplit, type RecordSplit, type Block } from "./lineage.js";
+export { spoolRecords, type SpoolResult } from "./record-spool.js";
 export { shipFunction, fnRef, FnRef, Broadcast, Accumulator, ShippedFunction, type FnOptions, type FnSpec, type CapturedValue } from "./ship-function.js";
 export { analyzeFunctionSource, WORKER_GLOBALS, type FunctionAnalysis } from "./free-variables.js";
 export { compareKeys, hashKey, partitionOf, KeyMap, canonicalKey } from "./keys.js";

@@ -10,9 +10,14 @@ import type { MapSide, NarrowOp, Partitioner, ReduceSpec } from "./task-plan.js"
 /** A byte range of a text file. @example `{ path: "/data/a.txt", start: 0, end: 33554432 }` */
 export interface TextSplit { readonly path: string; readonly start: number; readonly end: number }
 
+/** A byte range of an encoded record file, on record boundaries. @example `{ path: "/tmp/weir/js/sources/s1", start: 0, end: 4096 }` */
+export interface RecordSplit { readonly path: string; readonly start: number; readonly end: number }
+
 /** How a node's partitions are computed. @example `{ type: "parallelize", slices: [[1, 2], [3]] }` */
 export type NodeSource =
   | { readonly type: "parallelize"; readonly slices: readonly (readonly unknown[])[] }
+  /** Records spooled by the driver (streams, async iterables, DataFrames); `splits` is filled by the node's prepare hook. */
+  | { readonly type: "records"; readonly splits: RecordSplit[]; readonly label: string }
   | { readonly type: "textFile"; readonly splits: readonly TextSplit[]; readonly withOffsets: boolean; readonly label: string }
   | { readonly type: "narrow"; readonly parent: LineageNode; readonly ops: readonly NarrowOp[] | ((partition: number) => readonly NarrowOp[]) }
   | { readonly type: "union"; readonly parents: readonly LineageNode[] }
@@ -58,7 +63,7 @@ export class LineageNode {
     if (this.checkpointFiles) return [];
     const s = this.source;
     switch (s.type) {
-      case "parallelize": case "textFile": return [];
+      case "parallelize": case "textFile": case "records": return [];
       case "narrow": case "coalesce": return [{ node: s.parent }];
       case "union": return s.parents.map((node) => ({ node }));
       case "shuffled": return s.deps.map((d) => ({ node: d.parent, shuffle: d }));
@@ -76,6 +81,7 @@ function className(n: LineageNode): string {
   switch (n.source.type) {
     case "parallelize": return "ParallelCollectionDataset";
     case "textFile": return "TextFileDataset";
+    case "records": return "SpooledDataset";
     case "narrow": return "MapPartitionsDataset";
     case "union": return "UnionDataset";
     case "coalesce": return "CoalescedDataset";

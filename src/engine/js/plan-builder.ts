@@ -47,6 +47,10 @@ function computePlan(node: LineageNode, p: number, needs: Needs, blockDir: strin
   const s = node.source;
   switch (s.type) {
     case "parallelize": return { kind: "slice", records: s.slices[p] ?? [] };
+    case "records": {
+      const split = s.splits[p];
+      return split ? { kind: "blockFile", path: split.path, start: split.start, end: split.end } : { kind: "slice", records: [] };
+    }
     case "textFile": {
       const split = s.splits[p];
       if (!split) return { kind: "slice", records: [] };

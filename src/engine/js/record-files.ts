@@ -8,20 +8,23 @@ import { Decoder, Encoder } from "./codec.js";
 const CHUNK = 1 << 20;
 
 /**
- * Iterate the records of an encoded file, reading it in 1 MB chunks.
+ * Iterate the records of an encoded file (or of its byte range [start, end), which must fall on record
+ * boundaries), reading it in 1 MB chunks.
  * @example `for (const r of readRecordFile("/tmp/part-0")) …`
  */
-export function* readRecordFile(path: string, onBytes?: (n: number) => void, chunk = CHUNK): Generator<unknown> {
+export function* readRecordFile(path: string, onBytes?: (n: number) => void, chunk = CHUNK, start = 0, end = Infinity): Generator<unknown> {
   const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(chunk);
     let filled = 0;
     let eof = false;
+    let pos = start;
     const out = { value: undefined as unknown };
     for (;;) {
       if (!eof) {
-        const n = readSync(fd, buf, filled, buf.length - filled, null);
+        const n = readSync(fd, buf, filled, Math.min(buf.length - filled, end - pos), pos);
         if (n === 0) eof = true;
+        pos += n;
         filled += n;
         onBytes?.(n);
       }
@@ -85,6 +88,11 @@ export class RecordFileWriter {
     writeSync(this.fd, this.enc.buf, 0, this.enc.pos);
     this.bytesWritten += this.enc.pos;
     this.enc.reset();
+  }
+
+  /** Byte offset in the file where the next record starts. */
+  get offset(): number {
+    return this.bytesWritten + this.enc.pos;
   }
 
   /** Flush and close; returns the file's size. */

@@ -42,7 +42,7 @@ export type MapSide =
 export type TaskPlan =
   | { readonly kind: "slice"; readonly records: readonly unknown[] }
   | { readonly kind: "text"; readonly path: string; readonly start: number; readonly end: number; readonly withOffsets: boolean }
-  | { readonly kind: "blockFile"; readonly path: string }
+  | { readonly kind: "blockFile"; readonly path: string; readonly start?: number; readonly end?: number }
   | { readonly kind: "blockMemory"; readonly buffer: SharedArrayBuffer; readonly length: number }
   | { readonly kind: "narrow"; readonly input: TaskPlan; readonly ops: readonly NarrowOp[]; readonly partition: number }
   | { readonly kind: "concat"; readonly inputs: readonly TaskPlan[] }

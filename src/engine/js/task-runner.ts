@@ -255,7 +255,7 @@ export class TaskRunner {
   private *iterate(plan: TaskPlan, ctx: Ctx): Generator<unknown> {
     const m = ctx.metrics;
     switch (plan.kind) {
-      case "blockFile": for (const r of readRecordFile(plan.path)) { m.recordsIn++; yield r; } return;
+      case "blockFile": for (const r of readRecordFile(plan.path, undefined, undefined, plan.start, plan.end)) { m.recordsIn++; yield r; } return;
       case "blockMemory": for (const r of readRecordBuffer(Buffer.from(plan.buffer, 0, plan.length))) { m.recordsIn++; yield r; } return;
       case "shuffleRead": yield* readShuffle(plan.inputs, plan.reduce, (id) => this.fn(id), ctx.spill, () => { m.recordsIn++; }); return;
       case "narrow": {
