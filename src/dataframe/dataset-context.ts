@@ -7,7 +7,8 @@ import type { Runtime } from "./runtime.js";
 
 /**
  * What Datasets need from their session: the JS engine (started on first use, with settings read from
- * `session.conf`: `weir.js.workers`, `weir.js.memoryPerTask`, `weir.task.maxFailures`), default parallelism,
+ * `session.conf`: `weir.js.workers`, `weir.js.memoryPerTask`, `weir.task.maxFailures`, and `weir.js.workerHeap` —
+ * each worker's V8 heap limit, unset by default; a task past it dies and is retried), default parallelism,
  * and ids for broadcasts and accumulators.
  * @example `const ctx = new DatasetContext(conf, tempDir); ctx.engine.runJob(...)`
  */
@@ -39,6 +40,7 @@ export class DatasetContext {
       workers: this.workers,
       memoryPerTask: parseBytes(this.conf.get("weir.js.memoryPerTask", "256MB")),
       maxFailures: Number(this.conf.get("weir.task.maxFailures", "4")),
+      ...(this.conf.get("weir.js.workerHeap", "") ? { workerHeap: parseBytes(this.conf.get("weir.js.workerHeap", "")) } : {}),
     }));
   }
 

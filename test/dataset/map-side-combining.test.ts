@@ -63,6 +63,14 @@ describe("map-side combining", () => {
     assert.deepEqual(new Map(await ds.collect()), new Map([...ref].map(([k, vs]) => [k, vs.sort().join(",")])));
   });
 
+  test("reduceByKey over nearly all-distinct keys (map-side combining switches itself off) equals the reference", async () => {
+    const data = Array.from({ length: 300_000 }, (_, i): [string, number] => [`id${(i * 7919) % 290_000}`, 1]);
+    const got = await spark.parallelize(data, 2).reduceByKey((a, b) => a + b, 3).collect();
+    assert.equal(got.length, 290_000);
+    assert.equal(got.reduce((a, [, n]) => a + n, 0), 300_000);
+    assert.deepEqual(got.filter(([, n]) => n === 2).length, 10_000);
+  });
+
   test("numeric accumulators keep fractions, -0 and NaN exactly", async () => {
     const data: [string, number][] = [["a", 0.1], ["a", 0.2], ["z", -0], ["z", -0], ["n", NaN], ["n", 1], ["b", 2 ** 53], ["b", 1]];
     const got = new Map(await spark.parallelize(data, 2).reduceByKey((x, y) => x + y, 2).collect());

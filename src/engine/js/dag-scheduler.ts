@@ -41,6 +41,8 @@ export interface JsEngineOptions {
   readonly workers: number;
   /** Bytes each task may hold in aggregation/group/sort tables before spilling. */
   readonly memoryPerTask: number;
+  /** Each worker thread's V8 heap limit in bytes (undefined: V8's default); bounds the process's memory. */
+  readonly workerHeap?: number;
   /** Attempts per task before the job fails (Spark's spark.task.maxFailures, default 4). */
   readonly maxFailures: number;
   /** Called as stage tasks finish (for progress bars). */
@@ -69,7 +71,8 @@ export class JsEngine {
   }
 
   private get pool(): WorkerPool {
-    return (this.poolInstance ??= new WorkerPool(this.options.workers));
+    const heap = this.options.workerHeap;
+    return (this.poolInstance ??= new WorkerPool(this.options.workers, heap ? Math.max(64, Math.round(heap / 2 ** 20)) : undefined));
   }
 
   /** Make driver-side accumulators receive task deltas. */

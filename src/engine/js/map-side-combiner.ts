@@ -8,7 +8,8 @@
  *   mapReduce:    insert(k, v) ─▶ slot(k) ─▶ pending (slot, v) ──full──▶ combine(k, [acc, …pending]) per key
  *
  * A table whose estimated size passes the task budget is flushed (partial results go to the shuffle; reducers
- * merge partials anyway) and starts afresh.
+ * merge partials anyway) and starts afresh. A fold table that finds almost every key new after its first 128k
+ * records stops combining and passes records through (high-cardinality keys: combining would only cost).
  */
 import { canonicalKey, compareKeys, estimateSize, KeyMap } from "./keys.js";
 
@@ -52,6 +53,9 @@ function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, need: num
   return b;
 }
 
+/** Records after which a table that holds nearly one key per record stops combining. */
+const PROBE = 1 << 17;
+
 /**
  * Folds values per key with createCombiner/mergeValue (reduceByKey, aggregateByKey, combineByKey).
  * @example `const c = new FoldCombiner((v) => v, (a, b) => a + b, 64 << 20, out); c.insert("a", 1); c.flush()`
@@ -62,12 +66,22 @@ export class FoldCombiner {
   /** Accumulators once one was not a number (until the next flush). */
   private vals: unknown[] | undefined;
   private mem = 0;
+  private inserts = 0;
+  /** Set when the first PROBE records were almost all distinct keys (Spark SQL's adaptive partial aggregation). */
+  private passThrough = false;
 
   constructor(private readonly create: (v: unknown) => unknown, private readonly merge: (c: unknown, v: unknown) => unknown,
     private readonly budget: number, private readonly out: PairOut) {}
 
   insert(k: unknown, v: unknown): void {
+    if (this.passThrough) { this.out(k, this.create(v)); return; }
     const s = this.table.slot(k);
+    if (++this.inserts === PROBE && this.table.size > PROBE * 0.8) { // nearly every key is new: combining only costs
+      this.flush();
+      this.passThrough = true;
+      this.out(k, this.create(v));
+      return;
+    }
     if (s !== undefined) {
       const vals = this.vals;
       if (vals === undefined) {

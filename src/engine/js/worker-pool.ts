@@ -59,12 +59,13 @@ export class WorkerPool {
   private readonly source = workerSource();
   private closed = false;
 
-  constructor(readonly size: number) {
+  /** `heapMb`: each worker's V8 old-generation limit (undefined: V8's default). */
+  constructor(readonly size: number, private readonly heapMb?: number) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.source, { eval: true });
+    const worker = new Worker(this.source, { eval: true, ...(this.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } } : {}) });
     const slot: Slot = { worker, known: new Set(), knownBc: new Set(), dead: false };
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
