@@ -197,14 +197,15 @@ export async function run(opts: { smoke: boolean; mb?: number; highCardinality?:
   const heap = opts.smoke ? "256MB" : "384MB";
   const hcSpark = await Session.create({ conf: { "weir.js.workers": workers, "weir.js.memoryPerTask": budget, "weir.js.workerHeap": heap } });
   try {
-    // A JS Map holds at most 2^24 entries: past that the single-threaded baseline cannot run at all.
-    const hcLoop = await measured<Count>(() => jsLoop(hcFile).catch((e: Error): Count => ({ words: NaN, distinct: NaN, error: e.message })));
-    // The reference count when the loop cannot run: DuckDB (which spills too).
-    const reference = hcLoop.out.error ? await duckdb(hcFile, workers) : hcLoop.out;
+    // Weir first, so the peak RSS it reports is not the baselines' leftover heap.
     const ds = (await hcSpark.textFile(hcFile)).flatMap((l) => l.split(" ")).map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b);
     const stop = rssSampler();
     const hc = await measured(() => ds.count());
     const peak = stop();
+    // A JS Map holds at most 2^24 entries: past that the single-threaded baseline cannot run at all.
+    const hcLoop = await measured<Count>(() => jsLoop(hcFile).catch((e: Error): Count => ({ words: NaN, distinct: NaN, error: e.message })));
+    // The reference count when the loop cannot run: DuckDB (which spills too).
+    const reference = hcLoop.out.error ? await duckdb(hcFile, workers) : hcLoop.out;
     const spill = (ds.lastJob?.stages ?? []).reduce((a, st) => a + st.spillBytes, 0);
     const words = hcLoop.out.error ? NaN : hcLoop.out.words;
     const good = hc.out === reference.distinct;

@@ -4,11 +4,12 @@
  * with a k-way heap merge — groupByKey, cogroup/joins, combineByKey and sortByKey all work on data larger than
  * the budget.
  *
- *   insert(k, v) ─▶ KeyMap (≤ budget) ──over budget──▶ sort by key ─▶ run-N file
+ *   insert(k, v) ─▶ slot table (≤ budget) ──over budget──▶ sort by key ─▶ run-N file
  *   result()  ─▶ no runs: the map │ runs: heap-merge(run-0 … run-N, sorted map), merging equal keys
  */
 import path from "node:path";
-import { compareKeys, estimateSize, KeyMap } from "./keys.js";
+import { compareKeys, estimateSize } from "./keys.js";
+import { SlotTable } from "./map-side-combiner.js";
 import { readRecordFile, RecordFileWriter } from "./record-files.js";
 import type { TaskMetrics } from "./task-plan.js";
 
@@ -99,44 +100,54 @@ function spillRun(entries: [unknown, unknown][], ctx: SpillContext): string {
  * @example `const agg = new ExternalAggregator(groupOps, ctx); agg.insert(0, "a", 1); for (const [k, vs] of agg.result()) …`
  */
 export class ExternalAggregator<A> {
-  private map = new KeyMap<A>();
+  private table = new SlotTable();
+  private vals: A[] = [];
   private mem = 0;
   private readonly runs: string[] = [];
 
   constructor(private readonly ops: AggregationOps<A>, private readonly ctx: SpillContext) {}
 
   insert(input: number, k: unknown, v: unknown): void {
-    const acc = this.map.get(k);
-    if (acc === undefined) {
-      this.map.set(k, this.ops.create(input, v));
+    const s = this.table.slot(k);
+    if (s === undefined) {
+      this.table.add(k);
+      this.vals.push(this.ops.create(input, v));
       this.mem += 64 + estimateSize(k) + estimateSize(v);
     } else {
-      const next = this.ops.merge(acc, input, v);
-      if (next !== acc) this.map.set(k, next);
+      this.vals[s] = this.ops.merge(this.vals[s]!, input, v);
       if (this.ops.grows) this.mem += 8 + estimateSize(v);
     }
     if (this.mem > this.ctx.budget) this.spill();
   }
 
   private sortedEntries(): [unknown, unknown][] {
-    return [...this.map.entries()].sort((a, b) => compareKeys(a[0], b[0]));
+    const { keys } = this.table;
+    return keys.map((k, i): [unknown, unknown] => [k, this.vals[i]]).sort((a, b) => compareKeys(a[0], b[0]));
+  }
+
+  private reset(): void {
+    this.table.clear();
+    this.vals = [];
+    this.mem = 0;
   }
 
   private spill(): void {
     this.runs.push(spillRun(this.sortedEntries(), this.ctx));
-    this.map = new KeyMap<A>();
-    this.mem = 0;
+    this.reset();
   }
 
   /** Every key with its accumulator (unordered without spills; key order with spills). */
   *result(): Generator<[unknown, A]> {
     if (this.runs.length === 0) {
-      yield* this.map.entries();
+      const { keys } = this.table;
+      const vals = this.vals;
+      this.reset();
+      for (let i = 0; i < keys.length; i++) yield [keys[i], vals[i]!];
       return;
     }
     const streams: Iterable<unknown>[] = this.runs.map((f) => readRecordFile(f, undefined, 64 * 1024));
     streams.push(this.sortedEntries());
-    this.map = new KeyMap<A>();
+    this.reset();
     let cur: [unknown, A] | undefined;
     for (const [k, a] of mergeSorted(streams, compareKeys)) {
       if (cur && compareKeys(cur[0], k) === 0) cur[1] = this.ops.mergeAcc(cur[1], a as A);
