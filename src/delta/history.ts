@@ -11,7 +11,7 @@ import type { LogStore } from "./log-store.js";
 /** One commit of the history. @example `{ version: 3, timestamp: 1700000000000, operation: "WRITE", commitInfo }` */
 export interface HistoryEntry {
   readonly version: number;
-  /** `inCommitTimestamp`, else `commitInfo.timestamp`, else the commit file's mtime (ms). */
+  /** `inCommitTimestamp`, else the commit file's mtime (ms) — the same clock time travel uses, as in Delta. */
   readonly timestamp: number;
   readonly operation: string | undefined;
   readonly commitInfo: CommitInfoAction | undefined;
@@ -48,7 +48,9 @@ export async function readHistory(store: LogStore, tableRoot: string, limit?: nu
     const info = parseCommitFile(new TextDecoder().decode(bytes), file.path).find((a): a is CommitInfoAction => a.kind === "commitInfo");
     out.push(Object.freeze({
       version,
-      timestamp: info?.inCommitTimestamp ?? info?.timestamp ?? file.modificationTime,
+      // Not commitInfo.timestamp: it is taken before the commit file exists, so a version looked up by the
+      // timestamp history shows could resolve to the version before it.
+      timestamp: info?.inCommitTimestamp ?? file.modificationTime,
       operation: info?.operation,
       commitInfo: info,
     }));

@@ -3,6 +3,7 @@ import { optimize, type Plan } from "../../plan/index.js";
 import { quoteIdent } from "../../util/index.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { PlanCompiler, type ExternalScans } from "./compiler/compile-plan.js";
+import { withOutputCast } from "./compiler/relation.js";
 import type { ScanReport } from "./compiler/compile-scan.js";
 import type { BoundParams } from "./params.js";
 
@@ -39,7 +40,7 @@ export async function compileQuery(plan: Plan, executor: DuckDBExecutor, externa
       seen.add(f.name);
     }
   }
-  const sel = visible.map((f) => (f.sqlName === f.name ? quoteIdent(f.name) : `${quoteIdent(f.sqlName)} AS ${quoteIdent(f.name)}`));
+  const sel = visible.map((f) => (f.sqlName === f.name && !f.outputCast ? quoteIdent(f.name) : `${withOutputCast(f, quoteIdent(f.sqlName))} AS ${quoteIdent(f.name)}`));
   const sql = `SELECT ${sel.join(", ") || "*"} FROM (${rel.sql})`;
   return { sql, params: compiler.params.bound, columns: visible.map((f) => f.name), scans: compiler.scans, optimized, compiler };
 }

@@ -41,6 +41,7 @@ export class DuckDBExecutor {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly streams = new Set<DuckDBConnection>();
+  private readonly describeCache = new Map<string, ColumnInfo[]>();
 
   private constructor(private readonly instance: DuckDBInstance, private readonly main: DuckDBConnection) {}
 
@@ -60,6 +61,11 @@ export class DuckDBExecutor {
     const main = await instance.connect();
     // Spark timestamps are instants; Weir shows and computes them in UTC regardless of the machine's zone.
     await main.run("SET TimeZone = 'UTC'");
+    // cache() tables live in the shared in-memory catalog (so streams on other connections see them). DuckDB
+    // checkpoints an in-memory database after 16 MiB of changes, compressing every table in one long stall and
+    // making later scans slower; raw DuckDB's TEMP tables never pay that. Cached data is transient, so turn the
+    // automatic checkpoint off.
+    await main.run("SET checkpoint_threshold = '1000TB'");
     await main.run("CREATE SCHEMA IF NOT EXISTS weir_cache");
     return new DuckDBExecutor(instance, main);
   }
@@ -86,7 +92,21 @@ export class DuckDBExecutor {
   }
 
   /** The output columns of a query, without running it. */
-  async describe(sql: string, params?: BoundParams, action = "analysis"): Promise<ColumnInfo[]> {
+  async describe(sql: string, params?: BoundParams, action = "analysis", fingerprint?: string): Promise<ColumnInfo[]> {
+    // Binding a file scan infers its schema from the files (costly for JSON/CSV); with a fingerprint of the
+    // files (paths, sizes, mtimes) the answer is reused until they change.
+    const key = fingerprint === undefined ? undefined : `${fingerprint}\u0000${sql}\u0000${paramsKey(sql, params)}`;
+    const cached = key === undefined ? undefined : this.describeCache.get(key);
+    if (cached) return cached;
+    const columns = await this.describeUncached(sql, params, action);
+    if (key !== undefined) {
+      if (this.describeCache.size >= 256) this.describeCache.delete(this.describeCache.keys().next().value as string);
+      this.describeCache.set(key, columns);
+    }
+    return columns;
+  }
+
+  private async describeUncached(sql: string, params: BoundParams | undefined, action: string): Promise<ColumnInfo[]> {
     return this.serialized(async () => {
       try {
         const prepared = await this.main.prepare(sql);
@@ -225,4 +245,10 @@ function readAll(reader: DuckDBResultReader): QueryResult {
 /** A struct type of the given columns (all nullable, as DuckDB reports). @example `schemaOf(await exec.describe(sql))` */
 export function schemaOf(columns: readonly ColumnInfo[]): StructType {
   return t.structOf(columns.map((c) => ({ name: c.name, type: c.type, nullable: true })));
+}
+
+function paramsKey(sql: string, params: BoundParams | undefined): string {
+  const used = usedParams(sql, params);
+  if (!used) return "";
+  return JSON.stringify(used.values, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }

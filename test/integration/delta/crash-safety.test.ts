@@ -96,6 +96,7 @@ async function lane(id: number): Promise<number> {
 
 test(`SIGKILL during append/overwrite/checkpoint (${LANES * TRIALS_PER_LANE} trials): committed versions intact, reruns converge`, async () => {
   const versions = await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i)));
-  // Kills landed mid-stream: the children committed some but not all of their 30 operations.
-  assert.ok(versions.reduce((a, b) => a + b, 0) > LANES * (TRIALS_PER_LANE + 10), `children committed work before being killed (${versions.join(", ")} versions)`);
+  // Kills landed mid-stream: in every lane the children committed some of their 30 operations before being
+  // killed (how many depends on the machine's load, so only "some" is asserted).
+  for (const v of versions) assert.ok(v > TRIALS_PER_LANE + 2, `children committed work before being killed (${versions.join(", ")} versions)`);
 });

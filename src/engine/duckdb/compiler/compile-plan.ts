@@ -11,8 +11,8 @@ import { compileNa } from "./compile-na.js";
 import { compilePostgresScan } from "../postgres-scan.js";
 import { compileSetOp } from "./compile-setop.js";
 import { checkSqlText, hasSqlText, subtreeQualifiers } from "./check-sql.js";
-import { AGGREGATES } from "./function-sql.js";
-import { eqi, Scope, uniqueSqlNames, type Field, type Relation } from "./relation.js";
+import { AGGREGATES, RANKING_FUNCTIONS } from "./function-sql.js";
+import { eqi, Scope, uniqueSqlNames, withOutputCast, type Field, type Relation } from "./relation.js";
 
 /** Resolves plans Weir cannot compile alone (Delta scans, catalog tables) — provided by higher layers. */
 export interface ExternalScans {
@@ -257,12 +257,12 @@ export class PlanCompiler {
   private projectOver(input: Relation, exprs: readonly Expr[], id: number, context: string): Relation {
     const a = this.alias();
     const ctx = this.ctx([{ alias: a, fields: input.fields }], context);
-    const items: { name: string; sql: string; qualifiers: readonly string[]; hidden?: boolean }[] = [];
+    const items: { name: string; sql: string; qualifiers: readonly string[]; hidden?: boolean; outputCast?: string }[] = [];
     for (const e of exprs) {
       if (e.kind === "star") {
         const matches = input.fields.filter((f) => !f.hidden && (e.qualifier === undefined || f.qualifiers.some((q) => eqi(q, e.qualifier!))));
         if (e.qualifier !== undefined && matches.length === 0) throw ctx.scope.unknown(`${e.qualifier}.*`);
-        for (const f of matches) items.push({ name: f.name, sql: `${quoteIdent(a)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+        for (const f of matches) items.push({ name: f.name, sql: `${quoteIdent(a)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers, ...(f.outputCast ? { outputCast: f.outputCast } : {}) });
         continue;
       }
       // posexplode yields two columns (pos, col): two lock-step unnests of the same array.
@@ -275,16 +275,18 @@ export class PlanCompiler {
         }
         continue;
       }
-      const sql = compileExpr(e, ctx);
+      const ranking = deferredRanking(e);
+      const sql = compileExpr(ranking ?? e, ctx);
       // A bare column keeps its identity, so df.col("x") still resolves after select().
-      const qualifiers = e.kind === "column" ? ctx.scope.lookup(e.name, e.qualifier)[0]?.field.qualifiers ?? [] : [];
-      items.push({ name: outputName(e), sql, qualifiers });
+      const source = e.kind === "column" ? ctx.scope.lookup(e.name, e.qualifier)[0]?.field : undefined;
+      const outputCast = ranking ? "INTEGER" : source?.outputCast;
+      items.push({ name: outputName(e), sql, qualifiers: source?.qualifiers ?? [], ...(outputCast ? { outputCast } : {}) });
     }
     const hidden = input.fields.find((f) => f.hidden);
     if (hidden) items.push({ name: hidden.name, sql: `${quoteIdent(a)}.${quoteIdent(hidden.sqlName)}`, qualifiers: [], hidden: true });
     const sqlNames = uniqueSqlNames(items.map((i) => i.name));
     const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
-    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${id}`], ...(it.hidden ? { hidden: true } : {}) }));
+    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${id}`], ...(it.hidden ? { hidden: true } : {}), ...(it.outputCast ? { outputCast: it.outputCast } : {}) }));
     return { sql: `SELECT ${sel} FROM (${input.sql}) AS ${quoteIdent(a)}`, fields };
   }
 
@@ -292,7 +294,11 @@ export class PlanCompiler {
     const input = await this.compile(p.input);
     const a = this.alias();
     const ctx = this.ctx([{ alias: a, fields: input.fields }], p.pivot ? "pivot()" : "groupBy().agg()");
-    const keys = p.keys.map((k) => ({ name: outputName(k), sql: compileExpr(k, ctx), qualifiers: k.kind === "column" ? ctx.scope.lookup(k.name, k.qualifier)[0]?.field.qualifiers ?? [] : [] }));
+    const keys = p.keys.map((k) => {
+      const source = k.kind === "column" ? ctx.scope.lookup(k.name, k.qualifier)[0]?.field : undefined;
+      const sql = compileExpr(k, ctx);
+      return { name: outputName(k), sql: source ? withOutputCast(source, sql) : sql, qualifiers: source?.qualifiers ?? [] };
+    });
     // A generator key (a sliding F.window unnests one row per window) is computed below the GROUP BY.
     let from = input.sql;
     if (keys.some((k) => /\bunnest\(/i.test(k.sql))) {
@@ -363,16 +369,16 @@ export class PlanCompiler {
         const rsql = `${quoteIdent(ra)}.${quoteIdent(r.field.sqlName)}`;
         conds.push(`${lsql} = ${rsql}`);
         const sql = p.how === "full" ? `COALESCE(${lsql}, ${rsql})` : p.how === "right" ? rsql : lsql;
-        items.push({ name: l.field.name, sql, qualifiers: [...l.field.qualifiers, ...(leftOnly ? [] : r.field.qualifiers)] });
+        items.push({ name: l.field.name, sql: withOutputCast(l.field, sql), qualifiers: [...l.field.qualifiers, ...(leftOnly ? [] : r.field.qualifiers)] });
       }
       on = conds.length ? ` ON ${conds.join(" AND ")}` : "";
-      for (const f of lf) if (!usedL.has(f)) items.push({ name: f.name, sql: `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
-      if (!leftOnly) for (const f of rf) if (!usedR.has(f)) items.push({ name: f.name, sql: `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+      for (const f of lf) if (!usedL.has(f)) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
+      if (!leftOnly) for (const f of rf) if (!usedR.has(f)) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
     } else {
       if (p.condition) on = ` ON ${compileExpr(p.condition, ctx)}`;
       else if (p.how !== "cross") on = " ON true";
-      for (const f of lf) items.push({ name: f.name, sql: `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
-      if (!leftOnly) for (const f of rf) items.push({ name: f.name, sql: `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`, qualifiers: f.qualifiers });
+      for (const f of lf) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
+      if (!leftOnly) for (const f of rf) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
     }
     if (p.how === "cross" && on) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "A cross join takes no join condition", { hint: "use crossJoin(other), or an inner join with the condition" });
     const sqlNames = uniqueSqlNames(items.map((i) => i.name));
@@ -412,4 +418,13 @@ function jsonStructure(type: DataType): unknown {
     case "map": return `MAP(${toDuckDBType(type.keyType)}, ${toDuckDBType(type.valueType)})`;
     default: return toDuckDBType(type);
   }
+}
+
+/** A select item that is a ranking window function, rewritten to defer its INT cast (see rankingInt). */
+function deferredRanking(e: Expr): Expr | undefined {
+  const inner = e.kind === "alias" ? e.expr : e;
+  if (inner.kind !== "window" || inner.fn.kind !== "call" || !RANKING_FUNCTIONS.has(inner.fn.name)) return undefined;
+  const fn = mk({ ...inner.fn, options: { ...(inner.fn.options ?? {}), deferCast: true } });
+  const win = mk({ ...inner, fn });
+  return e.kind === "alias" ? mk({ ...e, expr: win }) : win;
 }

@@ -1,6 +1,7 @@
 import type { Expr } from "../../../expr/index.js";
 import { forEachExpr } from "../../../expr/index.js";
 import { listInputFiles, type InputFile } from "../../../io/index.js";
+import { filesFingerprint } from "../scan/scan-input.js";
 import type { Scan } from "../../../plan/index.js";
 import { WeirError } from "../../../errors/index.js";
 import { toDuckDBType, type DataType } from "../../../types/index.js";
@@ -52,13 +53,13 @@ export async function compileFileScan(scan: Scan, executor: DuckDBExecutor, para
     const probe = listing.files[0];
     if (!probe) throw new WeirError("WEIR_PATH_NOT_FOUND", `No input files for ${scan.paths.join(", ")}`, { hint: "check the path", details: { paths: scan.paths } });
     const sql = await scanSql({ ...input, files: [probe], validate: false });
-    return finish(`SELECT * FROM (${sql}) LIMIT 0`, scan, executor, params, report);
+    return finish(`SELECT * FROM (${sql}) LIMIT 0`, scan, executor, params, report, filesFingerprint([probe]));
   }
-  return finish(await scanSql(input), scan, executor, params, report);
+  return finish(await scanSql(input), scan, executor, params, report, filesFingerprint(files));
 }
 
-async function finish(sql: string, scan: Scan, executor: DuckDBExecutor, params: ParamCollector, report: ScanReport): Promise<{ relation: Relation; report: ScanReport }> {
-  const columns = await executor.describe(sql, params.bound, `read ${scan.format}`);
+async function finish(sql: string, scan: Scan, executor: DuckDBExecutor, params: ParamCollector, report: ScanReport, fingerprint: string): Promise<{ relation: Relation; report: ScanReport }> {
+  const columns = await executor.describe(sql, params.bound, `read ${scan.format}`, fingerprint);
   const names = columns.map((c) => c.name);
   const sqlNames = uniqueSqlNames(names);
   const fields: Field[] = sqlNames.map((s, i) => ({ name: names[i]!, sqlName: s, qualifiers: [`#${scan.id}`], hidden: names[i] === INPUT_FILE_COLUMN }));
@@ -76,7 +77,8 @@ async function scanSql(input: ScanInput): Promise<string> {
       const read = `read_parquet(${files}, ${opts.join(", ")})`;
       if (!scan.schema) return `SELECT * FROM ${read}`;
       // A user schema selects and casts the named columns (Spark reads parquet columns by name).
-      const cols = scan.schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${toDuckDBType(f.type)}) AS ${quoteIdent(f.name)}`);
+      // (Partition columns named in the schema are not among the data columns: see withUserPartitionTypes.)
+      const cols = (input.options.dataColumns ?? scan.schema.fields).map((f) => `CAST(${quoteIdent(f.name)} AS ${toDuckDBType(f.type)}) AS ${quoteIdent(f.name)}`);
       return `SELECT ${[...cols, ...trailingColumns(partitionColumns)].join(", ")} FROM ${read}`;
     }
     case "csv": return compileCsvScan(input);
@@ -128,3 +130,4 @@ async function prunePartitions(files: readonly InputFile[], partitionColumns: re
     return files;
   }
 }
+

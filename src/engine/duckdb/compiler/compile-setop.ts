@@ -1,7 +1,7 @@
 import { AnalysisError } from "../../../errors/index.js";
 import type { SetOp } from "../../../plan/index.js";
 import { quoteIdent } from "../../../util/index.js";
-import { eqi, uniqueSqlNames, type Field, type Relation } from "./relation.js";
+import { eqi, uniqueSqlNames, type Field, type Relation, withOutputCast } from "./relation.js";
 
 const SET_OPS: Record<SetOp["op"], string> = {
   union: "UNION ALL", unionByName: "UNION ALL", intersect: "INTERSECT", intersectAll: "INTERSECT ALL", except: "EXCEPT", exceptAll: "EXCEPT ALL",
@@ -27,7 +27,7 @@ export function compileSetOp(p: SetOp, left: Relation, right: Relation): Relatio
     const all = [...lf.map((f) => f.name), ...missingLeft.map((f) => f.name)];
     const side = (fs: readonly Field[]): string => all.map((n) => {
       const f = fs.find((x) => eqi(x.name, n));
-      return f ? `${quoteIdent(f.sqlName)} AS ${quoteIdent(n)}` : `NULL AS ${quoteIdent(n)}`;
+      return f ? `${withOutputCast(f, quoteIdent(f.sqlName))} AS ${quoteIdent(n)}` : `NULL AS ${quoteIdent(n)}`;
     }).join(", ");
     const sqlNames = uniqueSqlNames(all);
     return {

@@ -63,12 +63,12 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   bool_or: fn("bool_or"),
   // window functions
   // Spark's ranking functions return INT (DuckDB's BIGINT).
-  row_number: (_a, o) => `CAST(row_number()${o.over ?? ""} AS INTEGER)`,
-  rank: (_a, o) => `CAST(rank()${o.over ?? ""} AS INTEGER)`,
-  dense_rank: (_a, o) => `CAST(dense_rank()${o.over ?? ""} AS INTEGER)`,
+  row_number: (_a, o) => rankingInt(`row_number()${o.over ?? ""}`, o),
+  rank: (_a, o) => rankingInt(`rank()${o.over ?? ""}`, o),
+  dense_rank: (_a, o) => rankingInt(`dense_rank()${o.over ?? ""}`, o),
   percent_rank: () => "percent_rank()",
   cume_dist: () => "cume_dist()",
-  ntile: (a, o) => `CAST(ntile(${arg(a, 0)})${o.over ?? ""} AS INTEGER)`,
+  ntile: (a, o) => rankingInt(`ntile(${arg(a, 0)})${o.over ?? ""}`, o),
   lag: (a, o) => `lag(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
   lead: (a, o) => `lead(${a.join(", ")}${o.options.ignoreNulls ? " IGNORE NULLS" : ""})`,
   nth_value: fn("nth_value"),
@@ -195,6 +195,18 @@ export function renderFunction(name: string, args: readonly string[], opts: Rend
   if (opts.over === undefined || OVER_INSIDE.has(name)) return r(args, opts);
   return `${r(args, opts)}${opts.over}`;
 }
+
+/**
+ * Spark's ranking functions return INT where DuckDB's return BIGINT. The cast is deferred to the query's output
+ * (option `deferCast`, set by the compiler for select-list items) because a CAST between a ranking window and
+ * a filter on it (`rn <= 2`) stops DuckDB from planning the filter as a grouped top-N.
+ */
+function rankingInt(sql: string, o: { options: Readonly<Record<string, unknown>> }): string {
+  return o.options.deferCast ? sql : `CAST(${sql} AS INTEGER)`;
+}
+
+/** Ranking window functions whose INT cast can be deferred (see rankingInt). */
+export const RANKING_FUNCTIONS: ReadonlySet<string> = new Set(["row_number", "rank", "dense_rank", "ntile"]);
 
 /** Renderers that place the OVER clause themselves (they wrap or rename their aggregate). */
 const OVER_INSIDE: ReadonlySet<string> = new Set(["first", "last", "collect_list", "collect_set", "row_number", "rank", "dense_rank", "ntile"]);

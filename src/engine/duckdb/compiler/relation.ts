@@ -11,6 +11,17 @@ export interface Field {
   readonly sqlName: string;
   readonly qualifiers: readonly string[];
   readonly hidden?: boolean;
+  /** A cast still owed to this column at the query's output (e.g. Spark's INT for row_number), see rankingInt. */
+  readonly outputCast?: string;
+}
+
+/**
+ * A field's SQL with its deferred output cast applied (used where a column leaves pass-through territory:
+ * joins, aggregation keys, the final SELECT).
+ * @example `withOutputCast(field, '"l1"."rn"') // 'CAST("l1"."rn" AS INTEGER)'`
+ */
+export function withOutputCast(field: Field, sql: string): string {
+  return field.outputCast ? `CAST(${sql} AS ${field.outputCast})` : sql;
 }
 
 /** A compiled relation: a SELECT statement whose output columns are exactly `fields` (by sqlName). */

@@ -19,6 +19,7 @@ import { toDuckDBType, type DataType } from "../../../types/index.js";
 import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js";
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
+import { filesFingerprint } from "./scan-input.js";
 import {
   bindFiles, columnsLiteral, fileOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
 } from "./scan-input.js";
@@ -55,7 +56,7 @@ async function inferJsonColumns(input: ScanInput): Promise<ReadColumn[]> {
   const params = sideParams();
   const format = input.scan.options.multiLine === "true" ? "'auto'" : "'newline_delimited'";
   const sql = `SELECT * FROM read_json(${bindFiles(params, input.files)}, format = ${format}, ignore_errors = true, hive_partitioning = false)`;
-  const described = await input.executor.describe(sql, params.bound, "read json");
+  const described = await input.executor.describe(sql, params.bound, "read json", filesFingerprint(input.files));
   return described
     .map((c) => ({ name: c.name, type: inferred(c.type) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

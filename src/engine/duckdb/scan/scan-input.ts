@@ -114,3 +114,11 @@ export function sparkInferredType(type: DataType): DataType {
 export function sideParams(): ParamCollector {
   return new ParamCollector();
 }
+
+/**
+ * Identity of a set of input files for caching their inferred schema: paths, sizes and modification times.
+ * @example `executor.describe(sql, params, "read json", filesFingerprint(input.files))`
+ */
+export function filesFingerprint(files: readonly InputFile[]): string {
+  return files.map((f) => `${f.path}|${f.size}|${f.mtimeMs}`).join("\n");
+}
