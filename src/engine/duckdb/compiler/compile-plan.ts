@@ -168,8 +168,9 @@ export class PlanCompiler {
       case "limit": {
         if (!Number.isInteger(p.limit) || p.limit < 0) throw new AnalysisError("WEIR_INVALID_ARGUMENT", `limit(${p.limit}) needs a non-negative integer`, { hint: "e.g. df.limit(10)" });
         const input = await this.compile(p.input);
-        // ORDER BY … LIMIT in one statement keeps the order guaranteed.
-        return this.passThrough(`${input.sql} LIMIT ${p.limit}${p.offset ? ` OFFSET ${p.offset}` : ""}`, input, p.id);
+        // ORDER BY … LIMIT in one statement keeps the order guaranteed; anything else (e.g. a LIMIT already) nests.
+        const base = p.input.kind === "sort" ? input.sql : `SELECT * FROM (${input.sql})`;
+        return this.passThrough(`${base} LIMIT ${p.limit}${p.offset ? ` OFFSET ${p.offset}` : ""}`, input, p.id);
       }
       case "distinct": {
         const input = await this.compile(p.input);
@@ -230,7 +231,8 @@ export class PlanCompiler {
     const fields = names.map((n, i) => ({ name: n, sqlName: sqlNames[i]!, qualifiers: [`#${id}`] }));
     if (same) return { sql, fields };
     const a = this.alias();
-    const cols = names.map((_, i) => `${quoteIdent(a)}.#${i + 1} AS ${quoteIdent(sqlNames[i]!)}`);
+    // Positional references (#n) cannot be qualified, so the subquery is not referenced by alias.
+    const cols = names.map((_, i) => `#${i + 1} AS ${quoteIdent(sqlNames[i]!)}`);
     return { sql: `SELECT ${cols.join(", ")} FROM (${sql}) AS ${quoteIdent(a)}`, fields };
   }
 
