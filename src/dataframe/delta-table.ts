@@ -1,5 +1,5 @@
 /**
- * delta-spark's `DeltaTable` for tables addressed by path: `forPath`, `isDeltaTable`, `toDF`, `alias`, `history`,
+ * delta-spark's `DeltaTable` for tables addressed by path or catalog name: `forPath`, `forName`, `isDeltaTable`, `toDF`, `alias`, `history`,
  * `detail`, and the table operations, one per file under `delta/`: `merge` (merge-builder.ts), `update`,
  * `delete`, `optimize`, `vacuum`, `restoreToVersion` / `restoreToTimestamp`.
  */
@@ -59,6 +59,19 @@ export class DeltaTable {
       });
     }
     return new DeltaTable(session, root);
+  }
+
+  /**
+   * The catalog table `name` (`"db.table"` or `"table"` in the current database); fails with
+   * `WEIR_UNKNOWN_TABLE` (with did-you-mean) when there is none, and on views.
+   *
+   * @example
+   * ```ts
+   * await DeltaTable.forName(spark, "gold.customers").alias("t").merge(updates.alias("s"), "t.id = s.id")…
+   * ```
+   */
+  static async forName(session: Session, name: string): Promise<DeltaTable> {
+    return DeltaTable.forPath(session, session.catalog.deltaTarget({ kind: "name", name }).path);
   }
 
   /**
