@@ -49,6 +49,8 @@ export interface CommitDescription {
   readonly operation: string;
   readonly operationParameters: Readonly<Record<string, unknown>>;
   readonly operationMetrics: Readonly<Record<string, string>>;
+  /** Free text stored as `commitInfo.userMetadata` (Spark's `userMetadata` writer option). */
+  readonly userMetadata?: string;
 }
 
 /**
@@ -64,6 +66,7 @@ export function buildCommitInfo(d: CommitDescription, readVersion: number | unde
   const fields = {
     timestamp, operation: d.operation, operationParameters, operationMetrics: d.operationMetrics,
     ...(readVersion !== undefined ? { readVersion } : {}), isolationLevel: "WriteSerializable", isBlindAppend, engineInfo: ENGINE_INFO,
+    ...(d.userMetadata !== undefined ? { userMetadata: d.userMetadata } : {}),
   };
   return Object.freeze({
     kind: "commitInfo", timestamp, operation: d.operation, operationParameters, operationMetrics: d.operationMetrics,

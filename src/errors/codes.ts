@@ -48,6 +48,9 @@ export const ERROR_CODES = {
   WEIR_POSTGRES_CONNECTION: "Connecting to Postgres failed, or the connection was lost during a read or write.",
   WEIR_POSTGRES_QUERY: "Postgres rejected a statement Weir sent (unknown table or column, constraint violation, type error).",
   WEIR_QUALITY_FAILED: "A data quality expectation with policy \"fail\" did not pass; nothing was written.",
+  WEIR_PIPELINE_NULL_KEY: "Source rows of a merge pattern or incremental load have NULL in a key column; nothing was written.",
+  WEIR_PIPELINE_NEW_COLUMNS: "File ingestion with schemaEvolution \"failOnNewColumns\" found columns the target does not have; nothing was written.",
+  WEIR_PIPELINE_STATE_MISMATCH: "A pipeline's recorded state (watermark or file ledger) disagrees with the target table's commits in a way it cannot repair.",
 } as const;
 
 /** A stable Weir error code, e.g. `"WEIR_UNKNOWN_COLUMN"`. @example `const c: ErrorCode = "WEIR_SQL_ERROR";` */

@@ -6,6 +6,7 @@
 import { mk, type Expr } from "../../expr/index.js";
 import { mergeIntoDelta, type DeltaAssignment, type DeltaMergeClause } from "../../engine/index.js";
 import { Column } from "../column.js";
+import { WeirError } from "../../errors/index.js";
 import type { Plan } from "../../plan/index.js";
 import type { Runtime } from "../runtime.js";
 
@@ -77,6 +78,7 @@ export interface MergeTarget {
  */
 export class DeltaMergeBuilder {
   private readonly clauses: DeltaMergeClause[] = [];
+  private readonly options: Record<string, string> = {};
 
   constructor(private readonly target: MergeTarget, private readonly source: { readonly plan: Plan; readonly runtime: Runtime }, private readonly condition: DeltaExpr) {}
 
@@ -116,6 +118,21 @@ export class DeltaMergeBuilder {
   }
 
   /**
+   * A commit option, as the Delta writer's: `txnAppId` + `txnVersion` make the MERGE idempotent (skipped, with
+   * `version` undefined, when the table already recorded that appId at that version or later; otherwise the commit
+   * carries the `txn` action), `userMetadata` is stored in `commitInfo`.
+   *
+   * @example `.option("txnAppId", "load_orders").option("txnVersion", 42).option("userMetadata", '{"batch":42}')`
+   */
+  option(key: "txnAppId" | "txnVersion" | "userMetadata", value: string | number): this {
+    if (!["txnAppId", "txnVersion", "userMetadata"].includes(key)) {
+      throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported option "${String(key)}" for merge()`, { hint: "supported: txnAppId, txnVersion, userMetadata" });
+    }
+    this.options[key] = String(value);
+    return this;
+  }
+
+  /**
    * Run the MERGE as one Delta commit. Several source rows matching one target row fail with
    * `WEIR_DELTA_MERGE_DUPLICATE_SOURCE` and leave the table unchanged; a conflicting concurrent commit fails with
    * `WEIR_DELTA_CONCURRENT_MODIFICATION`.
@@ -126,12 +143,25 @@ export class DeltaMergeBuilder {
     const rt = this.source.runtime;
     const { version, metrics } = await rt.job(`MERGE INTO ${this.target.path}`, () => mergeIntoDelta(rt.executor, {
       root: this.target.path, ...(this.target.aliasName ? { targetAlias: this.target.aliasName } : {}), source: this.source.plan,
-      condition: toExpr(this.condition), clauses: this.clauses, external: rt.external,
+      condition: toExpr(this.condition), clauses: this.clauses, external: rt.external, ...this.commitOptions(),
     }));
     return { ...metrics, version } as MergeMetrics;
   }
 
-  private add(c: DeltaMergeClause): this {
+  private commitOptions(): { txn?: { appId: string; version: number }; userMetadata?: string } {
+    const o = this.options;
+    const out: { txn?: { appId: string; version: number }; userMetadata?: string } = o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {};
+    if (o.txnAppId === undefined && o.txnVersion === undefined) return out;
+    const version = Number(o.txnVersion);
+    if (!o.txnAppId || !Number.isInteger(version) || version < 0) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", `Idempotent MERGE needs both txnAppId and a non-negative integer txnVersion (got ${JSON.stringify(o.txnAppId)}, ${JSON.stringify(o.txnVersion)})`, {
+        hint: '.option("txnAppId", "etl-orders").option("txnVersion", batchId)',
+      });
+    }
+    return { ...out, txn: { appId: o.txnAppId, version } };
+  }
+
+    private add(c: DeltaMergeClause): this {
     this.clauses.push(c);
     return this;
   }

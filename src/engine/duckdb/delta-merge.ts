@@ -54,6 +54,10 @@ export interface DeltaMergeRequest {
   readonly clauses: readonly DeltaMergeClause[];
   /** How the source's own Delta scans are compiled (the session's). */
   readonly external: ExternalScans;
+  /** Idempotent DML (Delta's txnAppId/txnVersion): skipped when the table already has this appId at `version` or later; else the commit carries the txn action. */
+  readonly txn?: { readonly appId: string; readonly version: number };
+  /** Stored as `commitInfo.userMetadata`. */
+  readonly userMetadata?: string;
 }
 
 const COPY = -1;
@@ -73,6 +77,10 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
   if (!req.clauses.length) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "MERGE needs at least one WHEN clause", { hint: "add e.g. .whenMatchedUpdateAll() or .whenNotMatchedInsertAll()" });
   checkClauseOrder(req.clauses);
   const { txn, snapshot, close } = await startDml(executor, req.root, "MERGE");
+  if (req.txn && (snapshot.txnVersion(req.txn.appId) ?? -1) >= req.txn.version) {
+    close();
+    return { version: undefined, metrics: { numSourceRows: 0, executionTimeMs: Date.now() - started } };
+  }
   const srcTable = `__weir_merge_src_${process.pid}_${++tempCounter}`;
   const outTable = `__weir_merge_out_${process.pid}_${tempCounter}`;
   try {
@@ -208,7 +216,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       numTargetFilesScanned: candidates.length, numTargetFilesTotal: snapshot.files.length,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: Date.now() - rewriteStart,
     };
-    const version = await commitDml(txn, req.root, [...removes, ...written], written, {
+    const txnAction = req.txn ? [{ kind: "txn" as const, appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }] : [];
+    const version = await commitDml(txn, req.root, [...removes, ...written, ...txnAction], written, {
       operation: "MERGE",
       operationParameters: {
         predicate: describe(req.condition),
@@ -217,6 +226,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
         notMatchedBySourcePredicates: bySource.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: c.kind === "notMatchedBySourceDelete" ? "delete" : "update" })),
       },
       operationMetrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith("numTargetFilesScanned") && k !== "numTargetFilesTotal").map(([k, v]) => [k, String(v)])),
+      ...(req.userMetadata !== undefined ? { userMetadata: req.userMetadata } : {}),
     });
     return { version, metrics };
   } finally {

@@ -123,6 +123,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
           numFiles: String(written.length), numOutputRows: String(numOutputRows),
           numOutputBytes: String(written.reduce((n, a) => n + a.size, 0)), ...(removes.length ? { numRemovedFiles: String(removes.length) } : {}),
         },
+        ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
       });
       return { path: root, files: written.map((a) => path.join(root, decodeURIComponent(a.path))), rows: numOutputRows, committed: true, version };
     } catch (e) {

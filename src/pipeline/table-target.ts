@@ -1,0 +1,69 @@
+import path from "node:path";
+import { DeltaTable, type DataFrame, type Row, type Session } from "../dataframe/index.js";
+
+/**
+ * Where a pipeline writes: a catalog table name (`"silver.orders"`, `"orders"`) or a Delta table path (any string
+ * containing a path separator, e.g. `"./out/orders"` or `"/data/orders"`).
+ *
+ * @example `const target: TableTarget = "silver.orders"`
+ */
+export type TableTarget = string;
+
+/** A target resolved to its directory. @example `{ label: "silver.orders", name: "silver.orders", path: "/wh/silver.db/orders" }` */
+export interface ResolvedTarget {
+  readonly label: string;
+  /** The catalog name, for catalog targets. */
+  readonly name?: string;
+  /** The table directory; undefined for a catalog table that does not exist yet. */
+  readonly path: string | undefined;
+}
+
+/** Whether a target string names a path rather than a catalog table. @example `isPathTarget("./out/t") // true` */
+export function isPathTarget(target: TableTarget): boolean {
+  return target.includes("/") || target.includes(path.sep);
+}
+
+/**
+ * Resolve a target: paths are made absolute; catalog names resolve to their table's directory when the table exists.
+ *
+ * @example `const r = await resolveTarget(spark, "silver.orders")`
+ */
+export async function resolveTarget(session: Session, target: TableTarget): Promise<ResolvedTarget> {
+  if (isPathTarget(target)) return { label: target, path: path.resolve(target) };
+  const exists = await session.catalog.tableExists(target);
+  return { label: target, name: target, path: exists ? session.catalog.deltaTarget({ kind: "name", name: target }).path : undefined };
+}
+
+/**
+ * Whether the target holds a Delta table with at least one commit.
+ *
+ * @example `if (await targetExists(spark, await resolveTarget(spark, "silver.orders"))) …`
+ */
+export async function targetExists(session: Session, target: ResolvedTarget): Promise<boolean> {
+  return target.path !== undefined && DeltaTable.isDeltaTable(session, target.path);
+}
+
+/**
+ * Write a DataFrame to a target with Delta writer options (`txnAppId`, `userMetadata`, `replaceWhere` …);
+ * a catalog table is created by the first write. Returns the target with its path.
+ *
+ * @example `await writeTarget(spark, df, target, "append", { txnAppId: "job", txnVersion: "3" })`
+ */
+export async function writeTarget(
+  session: Session, df: DataFrame<Row>, target: ResolvedTarget, mode: "append" | "overwrite",
+  options: Readonly<Record<string, string>> = {}, partitionBy: readonly string[] = [],
+): Promise<ResolvedTarget> {
+  let w = df.write.format("delta").mode(mode).options(options);
+  if (partitionBy.length && !(await targetExists(session, target))) w = w.partitionBy(...partitionBy);
+  if (target.name !== undefined) {
+    await w.saveAsTable(target.name);
+    return { ...target, path: session.catalog.deltaTarget({ kind: "name", name: target.name }).path };
+  }
+  await w.save(target.path!);
+  return target;
+}
+
+/** The target's latest version as a DataFrame. @example `readTarget(spark, target).count()` */
+export function readTarget(session: Session, target: ResolvedTarget): DataFrame<Row> {
+  return session.read.format("delta").load(target.path!);
+}
