@@ -35,21 +35,36 @@ export function stateMetadata(app: string, seq: number, state: unknown): string 
  * @example `const last = await readCommittedState<{ watermark: WatermarkValue }>("/wh/silver.db/orders", "incremental:orders")`
  */
 export async function readCommittedState<T>(tableRoot: string, app: string, afterVersion = -1): Promise<CommittedState<T> | undefined> {
+  return (await readCommittedStates<T>(tableRoot, app, afterVersion, 1))[0];
+}
+
+/**
+ * States committed by `app` after `afterVersion`, newest first (at most `max`).
+ *
+ * @example `const missing = await readCommittedStates(root, "ingest:bronze.events", ledger.targetVersion)`
+ */
+export async function readCommittedStates<T>(tableRoot: string, app: string, afterVersion = -1, max = Infinity): Promise<CommittedState<T>[]> {
   const store = new FileSystemLogStore();
+  const out: CommittedState<T>[] = [];
   for (let limit = 32; ; limit *= 8) {
+    out.length = 0;
     const entries = await readHistory(store, tableRoot, limit);
     for (const e of entries) {
-      if (e.version <= afterVersion) return undefined;
-      const meta = e.commitInfo?.raw.userMetadata;
-      if (typeof meta !== "string" || !meta.startsWith('{"weir"')) continue;
-      let parsed: Envelope;
-      try {
-        parsed = JSON.parse(meta) as Envelope;
-      } catch {
-        continue;
-      }
-      if (parsed.weir?.app === app && typeof parsed.weir.seq === "number") return { seq: parsed.weir.seq, version: e.version, state: parsed.weir.state as T };
+      if (e.version <= afterVersion) return out;
+      const state = parseState<T>(e.commitInfo?.raw.userMetadata, app);
+      if (state) out.push({ ...state, version: e.version });
+      if (out.length >= max) return out;
     }
-    if (entries.length < limit) return undefined;
+    if (entries.length < limit) return out;
+  }
+}
+
+function parseState<T>(meta: unknown, app: string): { seq: number; state: T } | undefined {
+  if (typeof meta !== "string" || !meta.startsWith('{"weir"')) return undefined;
+  try {
+    const parsed = JSON.parse(meta) as Envelope;
+    return parsed.weir?.app === app && typeof parsed.weir.seq === "number" ? { seq: parsed.weir.seq, state: parsed.weir.state as T } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -49,3 +49,5 @@ export { incrementalLoad, BRONZE_BATCH_COLUMN, type IncrementalLoadOptions, type
 export { getWatermark, WATERMARKS_SCHEMA, type WatermarkValue, type WatermarkRecord } from "./watermarks.js";
 export { readCommittedState, type CommittedState } from "./committed-state.js";
 export type { TableTarget } from "./table-target.js";
+export { ingestFiles, RESCUED_DATA_COLUMN, type IngestFilesOptions, type IngestFilesResult, type SchemaEvolutionMode } from "./ingest-files.js";
+export { INGESTED_FILES_SCHEMA } from "./file-ledger.js";
