@@ -12,6 +12,7 @@
  * records stops combining and passes records through (high-cardinality keys: combining would only cost).
  */
 import { canonicalKey, compareKeys, estimateSize, KeyMap } from "./keys.js";
+import { freshCopy } from "./pipeline-compiler.js";
 
 /** Emits one combined [key, value] record to the shuffle. */
 export type PairOut = (k: unknown, v: unknown) => void;
@@ -237,4 +238,17 @@ export class BatchCombiner {
     this.groups = undefined;
     this.mem = 0;
   }
+}
+
+/**
+ * FoldCombiner compiled afresh for one job's functions, so its calls to them keep their own type feedback (see
+ * pipeline-compiler.ts). @example `const Fold = foldCombinerFor("3:4"); new Fold(create, merge, budget, out)`
+ */
+export function foldCombinerFor(key: string): typeof FoldCombiner {
+  return freshCopy(FoldCombiner, { SlotTable, estimateSize, grown, PROBE }, key);
+}
+
+/** BatchCombiner compiled afresh for one job's combiner. @example `const Batch = batchCombinerFor("7"); new Batch(combine, budget, out)` */
+export function batchCombinerFor(key: string): typeof BatchCombiner {
+  return freshCopy(BatchCombiner, { SlotTable, estimateSize, grown, PENDING, compareKeys, KeyMap }, key);
 }

@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { compareKeys, partitionOf } from "./keys.js";
-import { BatchCombiner, FoldCombiner } from "./map-side-combiner.js";
+import { batchCombinerFor, foldCombinerFor, type BatchCombiner, type FoldCombiner } from "./map-side-combiner.js";
 import { RecordFileWriter } from "./record-files.js";
 import type { MapSide, Partitioner, TaskMetrics } from "./task-plan.js";
 
@@ -54,7 +54,8 @@ function routeOf(p: Partitioner, seed: number): (key: unknown) => number {
 export class ShuffleWriter {
   private readonly writers: (RecordFileWriter | undefined)[];
   private readonly route: (key: unknown) => number;
-  private readonly combiner: FoldCombiner | BatchCombiner | undefined;
+  /** The map-side combiner, when there is one (a compiled pipeline inserts [key, value] into it directly). */
+  readonly combiner: FoldCombiner | BatchCombiner | undefined;
   /** Accepts one record from the task's pipeline. */
   readonly push: (record: unknown) => void;
   /** Accepts one [key, value] record without the tuple (mapReduce's emit). */
@@ -74,13 +75,15 @@ export class ShuffleWriter {
         break;
       }
       case "combine": {
-        const c = (this.combiner = new FoldCombiner(fn(mapSide.create) as (v: unknown) => unknown, fn(mapSide.merge) as (c: unknown, v: unknown) => unknown, budget, out));
+        const Fold = foldCombinerFor(`${mapSide.create}:${mapSide.merge}`);
+        const c = (this.combiner = new Fold(fn(mapSide.create) as (v: unknown) => unknown, fn(mapSide.merge) as (c: unknown, v: unknown) => unknown, budget, out));
         this.push = (r) => { const p = r as unknown[]; c.insert(p[0], p[1]); };
         this.pushPair = (k, v) => c.insert(k, v);
         break;
       }
       case "mrCombine": {
-        const c = (this.combiner = new BatchCombiner(fn(mapSide.fn) as never, budget, out));
+        const Batch = batchCombinerFor(String(mapSide.fn));
+        const c = (this.combiner = new Batch(fn(mapSide.fn) as never, budget, out));
         this.push = (r) => { const p = r as unknown[]; c.insert(p[0], p[1]); };
         this.pushPair = (k, v) => c.insert(k, v);
         break;

@@ -10,6 +10,7 @@ import { runNamer, type SpillContext } from "./external-aggregator.js";
 import { KeyMap } from "./keys.js";
 import { readRecordBuffer, readRecordFile, RecordFileWriter } from "./record-files.js";
 import type { CapturedValue, FnSpec } from "./ship-function.js";
+import { compilePipeline, type Terminal } from "./pipeline-compiler.js";
 import { ShuffleWriter } from "./shuffle-writer.js";
 import { readShuffle } from "./shuffle-reader.js";
 import { emptyMetrics, type BlockReport, type NarrowOp, type Sink, type TaskMessage, type TaskMetrics, type TaskPlan } from "./task-plan.js";
@@ -192,13 +193,10 @@ export class TaskRunner {
       }
       case "shuffleWrite": {
         const w = new ShuffleWriter(sink.dir, sink.partitioner, sink.mapSide, (id) => this.fn(id), ctx.spill.budget, m, ctx.partition);
-        const last = plan.kind === "narrow" ? plan.ops[plan.ops.length - 1] : undefined;
-        if (plan.kind === "narrow" && last?.op === "mrMap") {
-          // mapReduce's emit goes straight into the shuffle writer: no [key, value] tuple per emitted record.
-          const f = this.fn(last.fn) as (k: unknown, v: unknown, emit: Emit) => void;
-          const emit = w.pushPair;
-          const rest: TaskPlan = { ...plan, ops: plan.ops.slice(0, -1) };
-          try { this.runInto(rest, (x) => { const r = x as [unknown, unknown]; f(r[0], r[1], emit); }, ctx); } catch (e) { if (e !== STOP) throw e; }
+        if (plan.kind === "narrow" && lastPartitionOp(plan.ops) < 0) {
+          // One compiled loop from the source's records into the writer or straight into its combiner.
+          const term: Terminal = w.combiner ? { kind: "insert", into: w.combiner } : { kind: "push", push: w.push };
+          try { this.runInto(plan.input, this.pipeline(plan.ops, term, plan.partition), ctx); } catch (e) { if (e !== STOP) throw e; }
         } else drive(w.push);
         return { value: w.close(), transfer: [] };
       }
@@ -296,9 +294,13 @@ export class TaskRunner {
 
   /** Compose record-at-a-time operations into one push function. */
   private chain(ops: readonly NarrowOp[], push: Push, partition: number): Push {
-    let down = push;
-    for (let i = ops.length - 1; i >= 0; i--) down = this.wrap(ops[i]!, down, partition);
-    return down;
+    return this.pipeline(ops, { kind: "push", push }, partition);
+  }
+
+  /** Record-at-a-time operations compiled into one function (pipeline-compiler.ts) ending in `term`. */
+  private pipeline(ops: readonly NarrowOp[], term: Terminal, partition: number): Push {
+    const fns = ops.map((op) => ("fn" in op ? this.fn(op.fn) : undefined));
+    return compilePipeline(ops, fns, (i, next) => this.wrap(ops[i]!, next, partition), term);
   }
 
   private wrap(op: NarrowOp, next: Push, partition: number): Push {
