@@ -51,3 +51,6 @@ export { readCommittedState, type CommittedState } from "./committed-state.js";
 export type { TableTarget } from "./table-target.js";
 export { ingestFiles, RESCUED_DATA_COLUMN, type IngestFilesOptions, type IngestFilesResult, type SchemaEvolutionMode } from "./ingest-files.js";
 export { INGESTED_FILES_SCHEMA } from "./file-ledger.js";
+export { upsert, type UpsertOptions, type UpsertResult } from "./upsert.js";
+export { scd2, type Scd2Options, type Scd2Result } from "./scd2.js";
+export { fullRefresh, replacePartitions, type FullRefreshOptions, type ReplacePartitionsOptions, type RefreshResult } from "./full-refresh.js";
