@@ -68,3 +68,14 @@ function parseState<T>(meta: unknown, app: string): { seq: number; state: T } | 
     return undefined;
   }
 }
+
+/**
+ * Whether the table was restored (`RESTORE`) after `version`: the state committed at `version` may then describe
+ * data the table no longer holds.
+ *
+ * @example `if (await restoredSince(root, state.version)) throw …`
+ */
+export async function restoredSince(tableRoot: string, version: number): Promise<boolean> {
+  const entries = await readHistory(new FileSystemLogStore(), tableRoot);
+  return entries.some((e) => e.version > version && e.operation === "RESTORE");
+}

@@ -5,7 +5,7 @@
 import { DeltaTable, lit, type DataFrame, type Row, type Session } from "../dataframe/index.js";
 import { WeirError } from "../errors/index.js";
 import { quoteIdent } from "../util/index.js";
-import { readCommittedState, stateMetadata } from "./committed-state.js";
+import { readCommittedState, restoredSince, stateMetadata } from "./committed-state.js";
 import { assertKeys, keyCondition, latestPerKey } from "./merge-keys.js";
 import { readTarget, resolveTarget, targetExists, writeTarget, type ResolvedTarget, type TableTarget } from "./table-target.js";
 import { atOrAfter, compareWatermarks, getWatermark, maxWatermark, recordWatermark, watermarkType, type WatermarkValue } from "./watermarks.js";
@@ -96,6 +96,11 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
   if (recorded && recorded.seq > seq) {
     throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what} cannot continue: _weir.watermarks records batch ${recorded.seq} but the target ${target.label} has batch ${seq} as its newest`, {
       hint: "the target was restored or recreated; delete the job's rows from _weir.watermarks (or use a new job name) to reload", details: { recorded: recorded.seq, committed: seq, target: target.label },
+    });
+  }
+  if (committed && (await restoredSince(target.path!, committed.version))) {
+    throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what} cannot continue: the target ${target.label} was restored after batch ${seq} was committed (version ${committed.version}), so its watermark no longer describes its data`, {
+      hint: "delete the job's rows from _weir.watermarks and use a new job name to reload, or re-run the load into a fresh target", details: { committed: seq, version: committed.version, target: target.label },
     });
   }
   let recovered = false;
