@@ -8,6 +8,7 @@ import { printRows, type OutputFormat } from "./format-rows.js";
 import { parseParams } from "./parse-params.js";
 import { withProgress, type ProgressMode } from "./progress.js";
 import { readPath } from "./read-path.js";
+import { addRunsCommand } from "./runs-command.js";
 
 /** Options every command accepts (they configure the session). */
 interface GlobalOptions {
@@ -91,6 +92,7 @@ export function buildProgram(version: string): Command {
       await withProgress(path.basename(file), async () => { await fn(s, args); }, g.progress);
     }));
 
+  addRunsCommand(program, (cmd, work) => withSession(cmd, (s) => work(s)));
   return program;
 }
 
