@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { DeltaError, WeirError } from "../errors/index.js";
 import { DELTA_LOG_DIR, FileSystemLogStore, parseLogFileName, readHistory } from "../delta/index.js";
-import { loadDeltaSnapshot } from "../engine/index.js";
+import { addDeltaConstraint, dropDeltaConstraint, loadDeltaSnapshot } from "../engine/index.js";
 import { t } from "../types/index.js";
 import type { DataFrame } from "./dataframe.js";
 import { deleteRows, type DeleteMetrics } from "./delta/delta-delete.js";
@@ -181,6 +181,35 @@ export class DeltaTable {
     const ms = timestamp instanceof Date ? timestamp.getTime() : typeof timestamp === "number" ? timestamp : parseTimestamp(timestamp);
     if (Number.isNaN(ms)) throw new WeirError("WEIR_INVALID_ARGUMENT", `restoreToTimestamp() got "${String(timestamp)}", which is not a timestamp`, { hint: 'e.g. restoreToTimestamp("2024-05-01 12:00:00")' });
     return restoreTable(this.runtime, this.path, { timestamp: ms });
+  }
+
+  /**
+   * Add a CHECK constraint (SQL's `ALTER TABLE t ADD CONSTRAINT name CHECK (condition)`; delta-rs'
+   * `alter.add_constraint`): every existing row must satisfy it, and every later write is checked against it.
+   * Upgrades the table protocol to writer version 3 (or adds the `checkConstraints` feature). Returns the version.
+   *
+   * @example
+   * ```ts
+   * await table.addConstraint("positive_qty", "qty > 0");
+   * ```
+   */
+  addConstraint(name: string, condition: string): Promise<number> {
+    const rt = this.runtime;
+    return rt.job(`ADD CONSTRAINT ${name} ON ${this.path}`, () => addDeltaConstraint(rt.executor, this.path, name, condition));
+  }
+
+  /**
+   * Drop a CHECK constraint (`ALTER TABLE t DROP CONSTRAINT [IF EXISTS] name`). Returns the version written,
+   * or undefined when it did not exist and `ifExists` is true.
+   *
+   * @example
+   * ```ts
+   * await table.dropConstraint("positive_qty");
+   * ```
+   */
+  dropConstraint(name: string, ifExists = false): Promise<number | undefined> {
+    const rt = this.runtime;
+    return rt.job(`DROP CONSTRAINT ${name} ON ${this.path}`, () => dropDeltaConstraint(rt.executor, this.path, name, ifExists));
   }
 
   private get runtime(): DataFrame<Row>["runtime"] {

@@ -24,6 +24,8 @@ export interface WriteResult {
   readonly rows: number;
   /** False when mode "ignore" found existing data and wrote nothing. */
   readonly committed: boolean;
+  /** Delta: what failed after the commit succeeded (e.g. its checkpoint, `WEIR_DELTA_CHECKPOINT_FAILED`). */
+  readonly warnings?: readonly string[];
 }
 
 const SAVE_MODES: readonly SaveMode[] = ["error", "errorifexists", "append", "overwrite", "ignore"];
@@ -118,7 +120,9 @@ export class DataFrameWriter {
   async save(path: string): Promise<WriteResult> {
     if (this.state.format === "delta") {
       const dq = await compile(this.runtime, this.plan, true);
-      return this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options: this.state.options }));
+      const options = withSessionOverwriteMode(this.state.options, this.runtime.conf);
+      const res = await this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options }));
+      return res;
     }
     const { mode, format, options } = this.state;
     const settings = resolveWriteOptions(format, options, this.runtime.conf);
@@ -162,7 +166,7 @@ export class DataFrameWriter {
       throw new WeirError("WEIR_UNSUPPORTED_OPERATION", `saveAsTable() writes Delta tables, not ${this.state.format}`, { hint: 'drop .format(...) or use .format("delta")' });
     }
     const res = await saveAsTable(this.runtime, this.requireCatalog(), this.plan, name, { mode: this.state.mode, partitionBy: this.state.partitionBy, options: this.state.options });
-    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed };
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
   }
 
   /**
@@ -174,7 +178,7 @@ export class DataFrameWriter {
     const catalog = this.requireCatalog();
     const target = catalog.deltaTarget({ kind: "name", name });
     const res = await insertInto(this.runtime, catalog, this.plan, { path: target.path, label: name }, { overwrite: overwrite ?? this.state.mode === "overwrite" });
-    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed };
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
   }
 
   private requireCatalog(): Catalog {
@@ -185,4 +189,11 @@ export class DataFrameWriter {
   private with(change: Partial<WriterState>): DataFrameWriter {
     return new DataFrameWriter(this.runtime, this.plan, { ...this.state, ...change });
   }
+}
+
+/** Delta honours the session's `spark.sql.sources.partitionOverwriteMode` unless the write sets the option or replaceWhere. */
+function withSessionOverwriteMode(options: Readonly<Record<string, string>>, conf: Runtime["conf"]): Readonly<Record<string, string>> {
+  const key = "spark.sql.sources.partitionOverwriteMode";
+  if (options.partitionOverwriteMode !== undefined || options.replaceWhere !== undefined || !conf?.isSet(key)) return options;
+  return { ...options, partitionOverwriteMode: conf.get(key) };
 }

@@ -19,6 +19,7 @@ import { checkpointFileName, DELTA_LOG_DIR, LAST_CHECKPOINT } from "./log-file-n
 import { readLastCheckpoint } from "./log-segment.js";
 import type { LogStore } from "./log-store.js";
 import type { Snapshot } from "./snapshot.js";
+import { DEFAULT_TOMBSTONE_RETENTION_MS, retentionMs } from "./log-cleanup.js";
 
 /** One checkpoint row: exactly one action key (`add`, `remove`, `metaData`, `protocol`, `txn`) set. @example `{ txn: { appId: "a", version: 3 } }` */
 export type CheckpointRow = Readonly<Record<string, unknown>>;
@@ -37,11 +38,9 @@ export interface CheckpointParquetWriter {
   writeCheckpointFile(filePath: string, rows: readonly CheckpointRow[]): Promise<void>;
 }
 
-/** Default `delta.deletedFileRetentionDuration`: tombstones younger than this stay in checkpoints. */
-const TOMBSTONE_RETENTION_MS = 7 * 24 * 3600 * 1000;
-
 /**
- * The rows of a checkpoint of `snapshot`.
+ * The rows of a checkpoint of `snapshot`. Tombstones (removes) stay while younger than the table's
+ * `delta.deletedFileRetentionDuration` (default 7 days), so VACUUM and concurrent readers still see them.
  *
  * @example
  * ```ts
@@ -52,8 +51,9 @@ export function checkpointRows(snapshot: Snapshot, now = Date.now()): Checkpoint
   const rows: CheckpointRow[] = [toLogEntry(snapshot.protocol), toLogEntry(snapshot.metadata)];
   for (const [appId, version] of snapshot.appVersions) rows.push({ txn: { appId, version } });
   for (const f of snapshot.files) rows.push(toLogEntry({ ...f.add, dataChange: false }));
+  const retention = retentionMs(snapshot.configuration, "delta.deletedFileRetentionDuration", DEFAULT_TOMBSTONE_RETENTION_MS);
   for (const r of snapshot.tombstones) {
-    if (r.deletionTimestamp !== undefined && now - r.deletionTimestamp > TOMBSTONE_RETENTION_MS) continue;
+    if (r.deletionTimestamp !== undefined && now - r.deletionTimestamp > retention) continue;
     rows.push(toLogEntry({ ...r, dataChange: false }));
   }
   return rows;
@@ -67,9 +67,9 @@ export function checkpointRows(snapshot: Snapshot, now = Date.now()): Checkpoint
  * await writeCheckpoint(snapshot, new FileSystemLogStore(), new DuckDBCheckpointWriter(executor));
  * ```
  */
-export async function writeCheckpoint(snapshot: Snapshot, store: LogStore, writer: CheckpointParquetWriter): Promise<void> {
+export async function writeCheckpoint(snapshot: Snapshot, store: LogStore, writer: CheckpointParquetWriter, now = Date.now()): Promise<void> {
   const logDir = path.join(snapshot.tableRoot, DELTA_LOG_DIR);
-  const rows = checkpointRows(snapshot);
+  const rows = checkpointRows(snapshot, now);
   const name = checkpointFileName(snapshot.version);
   const temp = path.join(logDir, `.${name}.${randomUUID()}.tmp`);
   try {

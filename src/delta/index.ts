@@ -57,3 +57,8 @@ export { checkConflicts, partitionKey, type TransactionSummary, type PartitionRe
 export { checkpointRows, writeCheckpoint, type CheckpointParquetWriter, type CheckpointRow } from "./checkpoint-writer.js";
 export { OptimisticTransaction, DEFAULT_CHECKPOINT_INTERVAL, type TransactionOptions } from "./transaction.js";
 export { reconcileSchema, type SchemaEvolution, type ReconciledSchema } from "./write-schema.js";
+export { tableConstraints, hasInvariants, CONSTRAINT_PREFIX, type TableConstraint } from "./table-constraints.js";
+export { assertWritable, featuresInUse, upgradedProtocol, isAppendOnly, SUPPORTED_WRITER_FEATURES, MAX_WRITER_VERSION } from "./writer-features.js";
+export {
+  cleanupExpiredLogs, parseIntervalMs, retentionMs, DEFAULT_LOG_RETENTION_MS, DEFAULT_TOMBSTONE_RETENTION_MS, type LogCleanupResult,
+} from "./log-cleanup.js";

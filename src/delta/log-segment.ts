@@ -187,7 +187,8 @@ export function completeCheckpoints(listing: readonly LogFileInfo[]): Checkpoint
  * ```
  */
 export async function readLastCheckpoint(store: LogStore, logDir: string): Promise<LastCheckpointInfo | undefined> {
-  const bytes = await store.read(path.join(logDir, LAST_CHECKPOINT));
+  // Only a hint (as in delta-spark): an unreadable pointer means "list the directory", never an unreadable table.
+  const bytes = await store.read(path.join(logDir, LAST_CHECKPOINT)).catch(() => undefined);
   if (!bytes) return undefined;
   try {
     const json = JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown; parts?: unknown };

@@ -43,6 +43,8 @@ export interface LogStore {
   putIfAbsent(filePath: string, bytes: Uint8Array): Promise<PutIfAbsentResult>;
   /** Create or replace `filePath` atomically (readers see the old or the new content); for `_last_checkpoint`. */
   overwrite(filePath: string, bytes: Uint8Array): Promise<void>;
+  /** Delete `filePath` (no error when absent); for expired log files. A store without it keeps every log file. */
+  delete?(filePath: string): Promise<void>;
 }
 
 /**
@@ -117,6 +119,14 @@ export class FileSystemLogStore implements LogStore {
     } catch (err) {
       await fs.rm(temp, { force: true });
       throw ioError(`Cannot write ${filePath}`, err);
+    }
+  }
+
+  async delete(filePath: string): Promise<void> {
+    try {
+      await fs.rm(filePath, { force: true });
+    } catch (err) {
+      throw ioError(`Cannot delete ${filePath}`, err);
     }
   }
 }

@@ -11,10 +11,15 @@
  *                             │          │
  *          read winner v+1, checkConflicts ─► putIfAbsent(v+2.json) …
  * ```
+ * Before the first put, the commit is checked against the writer protocol: the table's writer features must be
+ * ones Weir honours, a metaData enabling appendOnly / invariants / CHECK constraints upgrades the protocol in
+ * the same commit, and an append-only table refuses removes that change data. A failing checkpoint (or log
+ * cleanup) never fails the commit: it is kept in `warnings` and emitted as a process warning
+ * (`WEIR_DELTA_CHECKPOINT_FAILED`).
  */
 import * as path from "node:path";
 import { DeltaError } from "../errors/index.js";
-import { parseCommitFile, type Action, type TxnAction } from "./actions.js";
+import { parseCommitFile, type Action, type MetadataAction, type ProtocolAction, type TxnAction } from "./actions.js";
 import { writeCheckpoint, type CheckpointParquetWriter } from "./checkpoint-writer.js";
 import { buildCommitInfo, serializeCommit, type CommitDescription } from "./commit.js";
 import { checkConflicts, partitionKey, type PartitionReadSet, type TransactionSummary } from "./conflict-checker.js";
@@ -22,6 +27,8 @@ import { commitFileName, DELTA_LOG_DIR } from "./log-file-name.js";
 import { FileSystemLogStore, type LogStore } from "./log-store.js";
 import type { ParquetActionReader } from "./parquet-action-reader.js";
 import { Snapshot } from "./snapshot.js";
+import { cleanupExpiredLogs } from "./log-cleanup.js";
+import { assertWritable, isAppendOnly, upgradedProtocol } from "./writer-features.js";
 
 /** How a transaction reaches storage. @example `{ parquetReader, checkpointWriter }` */
 export interface TransactionOptions {
@@ -51,6 +58,10 @@ export class OptimisticTransaction {
   private readPartitions: PartitionReadSet | "all" | undefined;
   /** Errors of the post-commit checkpoint (the commit itself succeeded). */
   checkpointError: unknown;
+  /** What went wrong after the commit succeeded (checkpoint, log cleanup), as messages for the caller to show. */
+  readonly warnings: string[] = [];
+  /** Log files deleted by the post-checkpoint cleanup. */
+  readonly expiredLogFiles: string[] = [];
 
   private constructor(readonly tableRoot: string, readonly snapshot: Snapshot | undefined, private readonly options: TransactionOptions) {}
 
@@ -120,8 +131,9 @@ export class OptimisticTransaction {
    * const v = await txn.commit([add], { operation: "WRITE", operationParameters: { mode: "Append" }, operationMetrics: { numFiles: "1" } });
    * ```
    */
-  async commit(actions: readonly Action[], description: CommitDescription): Promise<number> {
+  async commit(requested: readonly Action[], description: CommitDescription): Promise<number> {
     const store = this.options.store!;
+    const actions = this.prepareActions(requested, description.operation);
     const summary: TransactionSummary = {
       readWholeTable: this.wholeTable,
       readFiles: this.readFiles,
@@ -153,6 +165,37 @@ export class OptimisticTransaction {
     }
   }
 
+  /** Protocol checks and upgrades, and the append-only rule, before anything is written. */
+  private prepareActions(actions: readonly Action[], operation: string): readonly Action[] {
+    const metadata = actions.find((a): a is MetadataAction => a.kind === "metaData") ?? this.snapshot?.metadata;
+    let protocol = actions.find((a): a is ProtocolAction => a.kind === "protocol") ?? this.snapshot?.protocol;
+    let out = actions;
+    if (metadata && protocol) {
+      const upgraded = upgradedProtocol(protocol, metadata);
+      if (upgraded && actions.some((a) => a.kind === "metaData")) {
+        protocol = upgraded;
+        out = [...actions.filter((a) => a.kind !== "protocol"), upgraded];
+      }
+    }
+    if (protocol) assertWritable(protocol, this.tableRoot);
+    if (metadata && isAppendOnly(metadata.configuration)) {
+      const removed = actions.filter((a) => a.kind === "remove" && a.dataChange !== false).length;
+      if (removed > 0) {
+        throw new DeltaError("WEIR_DELTA_APPEND_ONLY", `Cannot run ${operation} on the Delta table at ${this.tableRoot}: the table is append-only (delta.appendOnly = true) and ${operation} would remove or rewrite ${removed} data file(s)`, {
+          hint: "only appends (and OPTIMIZE) are allowed; to change existing rows, first ALTER TABLE … SET TBLPROPERTIES ('delta.appendOnly' = 'false')",
+          details: { table: this.tableRoot, operation, removedFiles: removed },
+        });
+      }
+    }
+    return out;
+  }
+
+  private warn(message: string, cause: unknown): void {
+    const text = `${message}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    this.warnings.push(text);
+    process.emitWarning(text, { code: "WEIR_DELTA_CHECKPOINT_FAILED" });
+  }
+
   private async checkpointAfter(version: number): Promise<void> {
     const writer = this.options.checkpointWriter;
     if (!writer || version === 0) return;
@@ -162,9 +205,15 @@ export class OptimisticTransaction {
     try {
       const snap = await Snapshot.load(this.tableRoot, { version, store: this.options.store!, ...(this.options.parquetReader ? { parquetReader: this.options.parquetReader } : {}) });
       await writeCheckpoint(snap, this.options.store!, writer);
+      try {
+        this.expiredLogFiles.push(...(await cleanupExpiredLogs(this.options.store!, this.tableRoot, snap.configuration)).deleted);
+      } catch (e) {
+        this.warn(`Version ${version} of the Delta table at ${this.tableRoot} was committed, but deleting expired log files failed`, e);
+      }
     } catch (e) {
       // The commit is durable; a missing checkpoint only makes later reads replay more JSON.
       this.checkpointError = e;
+      this.warn(`Version ${version} of the Delta table at ${this.tableRoot} was committed, but writing its checkpoint failed (reads stay correct, replaying more JSON)`, e);
     }
   }
 }

@@ -22,6 +22,7 @@ export { writeDeltaTable, type DeltaWriteRequest, type DeltaWriteResult } from "
 export { DuckDBCheckpointWriter } from "./duckdb/duckdb-checkpoint-writer.js";
 export { mergeIntoDelta, type DeltaMergeRequest, type DeltaMergeClause } from "./duckdb/delta-merge.js";
 export { updateDelta, type DeltaUpdateRequest, type DeltaAssignment } from "./duckdb/delta-update.js";
+export { addDeltaConstraint, dropDeltaConstraint } from "./duckdb/delta-constraints.js";
 export { deleteFromDelta, type DeltaDeleteRequest, type DeltaDmlResult } from "./duckdb/delta-delete.js";
 export { optimizeDelta, type DeltaOptimizeRequest, type DeltaOptimizeResult } from "./duckdb/delta-optimize.js";
 export { DuckDBParquetReader } from "./duckdb/duckdb-parquet-reader.js";

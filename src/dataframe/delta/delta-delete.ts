@@ -29,8 +29,8 @@ export interface DeleteMetrics {
  * ```
  */
 export async function deleteRows(rt: Runtime, root: string, alias: string | undefined, condition?: DeltaExpr): Promise<DeleteMetrics> {
-  const { version, metrics } = await rt.job(`DELETE FROM ${root}`, () => deleteFromDelta(rt.executor, {
+  const { version, metrics, warnings } = await rt.job(`DELETE FROM ${root}`, () => deleteFromDelta(rt.executor, {
     root, ...(condition !== undefined ? { condition: toExpr(condition) } : {}), ...(alias ? { alias } : {}),
   }));
-  return { ...metrics, version } as DeleteMetrics;
+  return { ...metrics, ...(warnings?.length ? { checkpointFailed: 1 } : {}), version } as DeleteMetrics;
 }

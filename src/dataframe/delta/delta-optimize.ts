@@ -81,10 +81,10 @@ export class DeltaOptimizeBuilder {
     const conf = this.rt.conf;
     const fromConf = conf?.isSet("delta.targetFileSize") ? conf.get("delta.targetFileSize")
       : conf?.isSet("spark.databricks.delta.optimize.maxFileSize") ? conf.get("spark.databricks.delta.optimize.maxFileSize") : undefined;
-    const { version, metrics } = await this.rt.job(`OPTIMIZE ${this.root}`, () => optimizeDelta(this.rt.executor, {
+    const { version, metrics, warnings } = await this.rt.job(`OPTIMIZE ${this.root}`, () => optimizeDelta(this.rt.executor, {
       root: this.root, zOrderBy, targetFileSize: fromConf !== undefined ? parseByteSize(fromConf) : DEFAULT_TARGET_FILE_SIZE, parseSize: parseByteSize,
       ...(this.predicate !== undefined ? { where: toExpr(this.predicate) } : {}),
     }));
-    return { ...metrics, version } as OptimizeMetrics;
+    return { ...metrics, ...(warnings?.length ? { checkpointFailed: 1 } : {}), version } as OptimizeMetrics;
   }
 }

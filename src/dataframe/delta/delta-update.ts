@@ -29,8 +29,8 @@ export interface UpdateMetrics {
  * ```
  */
 export async function updateRows(rt: Runtime, root: string, alias: string | undefined, condition: DeltaExpr | undefined, set: DeltaAssignments): Promise<UpdateMetrics> {
-  const { version, metrics } = await rt.job(`UPDATE ${root}`, () => updateDelta(rt.executor, {
+  const { version, metrics, warnings } = await rt.job(`UPDATE ${root}`, () => updateDelta(rt.executor, {
     root, set: toAssignments(set), ...(condition !== undefined ? { condition: toExpr(condition) } : {}), ...(alias ? { alias } : {}),
   }));
-  return { ...metrics, version } as UpdateMetrics;
+  return { ...metrics, ...(warnings?.length ? { checkpointFailed: 1 } : {}), version } as UpdateMetrics;
 }

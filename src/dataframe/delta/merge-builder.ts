@@ -141,11 +141,11 @@ export class DeltaMergeBuilder {
    */
   async execute(): Promise<MergeMetrics> {
     const rt = this.source.runtime;
-    const { version, metrics } = await rt.job(`MERGE INTO ${this.target.path}`, () => mergeIntoDelta(rt.executor, {
+    const { version, metrics, warnings } = await rt.job(`MERGE INTO ${this.target.path}`, () => mergeIntoDelta(rt.executor, {
       root: this.target.path, ...(this.target.aliasName ? { targetAlias: this.target.aliasName } : {}), source: this.source.plan,
       condition: toExpr(this.condition), clauses: this.clauses, external: rt.external, ...this.commitOptions(),
     }));
-    return { ...metrics, version } as MergeMetrics;
+    return { ...metrics, ...(warnings?.length ? { checkpointFailed: 1 } : {}), version } as MergeMetrics;
   }
 
   private commitOptions(): { txn?: { appId: string; version: number }; userMetadata?: string } {

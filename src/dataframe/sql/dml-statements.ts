@@ -88,16 +88,14 @@ export async function runDml(ctx: StatementContext, session: Session, s: Dml): P
         schema: t.struct({ table_size_after_restore: t.int64(), num_of_files_after_restore: t.int64(), num_removed_files: t.int64(), num_restored_files: t.int64(), removed_files_size: t.int64(), restored_files_size: t.int64() }),
       };
     }
-    case "addConstraint": case "dropConstraint": {
+    case "addConstraint": {
       const table = await deltaTable(ctx, session, s.table);
-      const api = table as unknown as { addConstraint?: (name: string, check: string) => Promise<unknown>; dropConstraint?: (name: string, ifExists: boolean) => Promise<unknown> };
-      const fn = s.kind === "addConstraint" ? api.addConstraint : api.dropConstraint;
-      if (typeof fn !== "function") {
-        throw new WeirError("WEIR_UNSUPPORTED_OPERATION", `ALTER TABLE ${label(s.table)} ${s.kind === "addConstraint" ? "ADD" : "DROP"} CONSTRAINT is not supported: Weir's Delta writer does not enforce CHECK constraints yet`, {
-          hint: "validate rows before writing (df.filter(...)); NOT NULL columns are enforced",
-        });
-      }
-      await (s.kind === "addConstraint" ? api.addConstraint!.call(table, s.name, s.check) : api.dropConstraint!.call(table, s.name, s.ifExists));
+      await table.addConstraint(s.name, s.check);
+      return { rows: [] };
+    }
+    case "dropConstraint": {
+      const table = await deltaTable(ctx, session, s.table);
+      await table.dropConstraint(s.name, s.ifExists);
       return { rows: [] };
     }
     default: { const never: never = s; return never; }

@@ -76,7 +76,10 @@ export async function insertInto(
   const types = new Map(snap.schema.fields.map((f) => [f.name, toDuckDBType(f.type)]));
   const cols = names.map((n) => `CAST(${quoteIdent(n)} AS ${types.get(n)!}) AS ${quoteIdent(n)}`);
   const sql = `SELECT ${cols.join(", ")} FROM (${q.sql}) AS __weir_insert(${names.map(quoteIdent).join(", ")})`;
-  return rt.job(`insert into ${target.label}`, () => writeDeltaTable(rt.executor, { sql, params: q.params, columns: names, path: target.path, mode: o.overwrite ? "overwrite" : "append", partitionBy: [], options: {} }));
+  // INSERT OVERWRITE honours the session's partitionOverwriteMode (dynamic: replace only the partitions written).
+  const modeKey = "spark.sql.sources.partitionOverwriteMode";
+  const options: Record<string, string> = o.overwrite && rt.conf?.isSet(modeKey) ? { partitionOverwriteMode: rt.conf.get(modeKey) } : {};
+  return rt.job(`insert into ${target.label}`, () => writeDeltaTable(rt.executor, { sql, params: q.params, columns: names, path: target.path, mode: o.overwrite ? "overwrite" : "append", partitionBy: [], options }));
 }
 
 function unknownColumn(c: string, columns: readonly string[], table: string): never {

@@ -32,6 +32,8 @@ export interface DeltaDeleteRequest {
 export interface DeltaDmlResult {
   readonly version: number | undefined;
   readonly metrics: Readonly<Record<string, number>>;
+  /** What failed after the commit succeeded (checkpoint, expired-log cleanup). */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -101,7 +103,7 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
       operation: "DELETE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
       operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
     });
-    return { version, metrics };
+    return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     close();
   }

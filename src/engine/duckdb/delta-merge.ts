@@ -18,7 +18,7 @@
  * ```
  * Files holding no row that a clause acts on are neither read in full nor rewritten.
  */
-import type { DeltaFile } from "../../delta/index.js";
+import { tableConstraints, type DeltaFile } from "../../delta/index.js";
 import { DeltaError, AnalysisError } from "../../errors/index.js";
 import { exprName, mk, type Expr } from "../../expr/index.js";
 import { optimize, type Plan } from "../../plan/index.js";
@@ -201,7 +201,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       const deletes = clauses.flatMap((c, idx) => (c.kind === "matchedDelete" || c.kind === "notMatchedBySourceDelete" ? [idx] : []));
       const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
       written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM ${quoteIdent(outTable)}${keep}`, params: { values: {}, types: {} }, options: {} },
-        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root);
+        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
     }
     const removes = touched.map((f) => removeOf(f.add));
     const n = (k: DeltaMergeClause["kind"] | "copy"): number => counts.get(k) ?? 0;
@@ -228,7 +228,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       operationMetrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith("numTargetFilesScanned") && k !== "numTargetFilesTotal").map(([k, v]) => [k, String(v)])),
       ...(req.userMetadata !== undefined ? { userMetadata: req.userMetadata } : {}),
     });
-    return { version, metrics };
+    return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
     await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(outTable)}`).catch(() => undefined);

@@ -37,6 +37,8 @@ export interface DeltaOptimizeRequest {
 export interface DeltaOptimizeResult {
   readonly version: number | undefined;
   readonly metrics: Readonly<Record<string, number>>;
+  /** What failed after the commit succeeded (checkpoint, expired-log cleanup). */
+  readonly warnings?: readonly string[];
 }
 
 let tempCounter = 0;
@@ -100,7 +102,7 @@ export async function optimizeDelta(executor: DuckDBExecutor, req: DeltaOptimize
         ...sizeMetrics(written), numDeletionVectorsRemoved: "0",
       },
     });
-    return { version, metrics: { ...metrics, executionTimeMs: Date.now() - started } };
+    return { version, metrics: { ...metrics, executionTimeMs: Date.now() - started }, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } catch (e) {
     await deleteWritten(req.root, written);
     throw e;

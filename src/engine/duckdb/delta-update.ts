@@ -4,7 +4,7 @@
  * the others copied; files without such rows are not touched. Candidate files come from partition pruning and
  * data skipping, so partition-only and min/max-selective predicates read little.
  */
-import type { AddAction, RemoveAction } from "../../delta/index.js";
+import { tableConstraints, type AddAction, type RemoveAction } from "../../delta/index.js";
 import { AnalysisError } from "../../errors/index.js";
 import { exprName, type Expr } from "../../expr/index.js";
 import { didYouMean, quoteIdent } from "../../util/index.js";
@@ -83,7 +83,7 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
         return `CASE WHEN ${cond} THEN ${value} ELSE ${quoteIdent(alias)}.${quoteIdent(f.name)} END AS ${quoteIdent(f.name)}`;
       });
       written = await writeDataFiles(executor, { sql: `SELECT ${cols.join(", ")} FROM (${rel.sql}) AS ${quoteIdent(alias)}`, params: params.bound, options: {} },
-        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root);
+        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
     }
     const metrics = {
       numRemovedFiles: removes.length, numAddedFiles: written.length, numUpdatedRows: updatedRows, numCopiedRows: copiedRows, numAddedChangeFiles: 0,
@@ -94,7 +94,7 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
       operation: "UPDATE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
       operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
     });
-    return { version, metrics };
+    return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     close();
   }

@@ -15,20 +15,21 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import {
-  buildStatsJson, OptimisticTransaction, reconcileSchema, type Action, type AddAction, type ColumnStatsText,
-  type MetadataAction, type RemoveAction, type Snapshot,
+  buildStatsJson, OptimisticTransaction, partitionKey, reconcileSchema, tableConstraints, type Action, type AddAction, type ColumnStatsText,
+  type MetadataAction, type RemoveAction, type Snapshot, type TableConstraint,
 } from "../../delta/index.js";
 import { DeltaError, WeirError } from "../../errors/index.js";
 import type { SaveMode } from "../../io/index.js";
 import { toDuckDBType, toSparkSchemaJson, type StructType } from "../../types/index.js";
 import { quoteIdent, quoteString } from "../../util/index.js";
+import { constraintViolation, guardConstraints } from "./delta-constraints.js";
 import { deltaRelation } from "./delta-scan.js";
 import { DuckDBCheckpointWriter } from "./duckdb-checkpoint-writer.js";
 import { schemaOf, type DuckDBExecutor } from "./duckdb-executor.js";
 import { DuckDBParquetReader } from "./duckdb-parquet-reader.js";
 import { ParamCollector, type BoundParams } from "./params.js";
 
-const OPTIONS = ["replaceWhere", "mergeSchema", "overwriteSchema", "txnAppId", "txnVersion", "userMetadata", "description", "compression"];
+const OPTIONS = ["replaceWhere", "mergeSchema", "overwriteSchema", "txnAppId", "txnVersion", "userMetadata", "description", "compression", "partitionOverwriteMode"];
 
 /** A write of a compiled query into a Delta table. @example `{ sql, params, columns, path: "/data/t", mode: "append", partitionBy: [], options: {} }` */
 export interface DeltaWriteRequest {
@@ -51,6 +52,8 @@ export interface DeltaWriteResult {
   readonly rows: number;
   /** The version committed (undefined when nothing was committed: mode "ignore", or a txn already applied). */
   readonly version?: number;
+  /** What failed after the commit succeeded (checkpoint, expired-log cleanup); the data is committed. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -77,6 +80,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
   if (o.replaceWhere !== undefined && mode !== "overwrite") {
     throw new WeirError("WEIR_INVALID_ARGUMENT", "replaceWhere needs mode(\"overwrite\")", { hint: '.mode("overwrite").option("replaceWhere", "day = \'2024-01-01\'")' });
   }
+  const dynamic = dynamicOverwrite(o, mode);
   const txnApp = parseTxn(o);
   const conn = await executor.connect();
   try {
@@ -93,13 +97,21 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
     const { schema, changed } = reconcileSchema(overwriteSchema ? undefined : snap?.schema, dataSchema, { mergeSchema: o.mergeSchema === "true", overwriteSchema }, root);
     const partitionColumns = resolvePartitioning(snap, schema, req.partitionBy, overwriteSchema, root);
 
-    const written = await writeDataFiles(executor, req, schema, dataSchema, partitionColumns, root);
+    const configuration = { ...(snap?.configuration ?? {}), ...Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith("delta."))) };
+    const written = await writeDataFiles(executor, req, schema, dataSchema, partitionColumns, root, tableConstraints(schema, configuration));
     try {
       const actions: Action[] = [];
       if (!snap || changed || overwriteSchema) actions.push(...metadataActions(snap, schema, partitionColumns, o));
       let removes: RemoveAction[] = [];
       if (snap && mode === "overwrite") {
-        if (o.replaceWhere !== undefined) {
+        if (dynamic && partitionColumns.length) {
+          // Dynamic partition overwrite: only the partitions the new data holds are replaced.
+          const replaced = new Set(written.map((a) => partitionKey(partitionColumns, a.partitionValues)));
+          const hit = snap.files.filter((f) => replaced.has(partitionKey(partitionColumns, f.add.partitionValues)));
+          removes = hit.map((f) => removeOf(f.add));
+          txn.markFilesRead(hit.map((f) => f.add.path));
+          txn.markPartitionsRead(written.map((a) => a.partitionValues));
+        } else if (o.replaceWhere !== undefined) {
           const r = await replaceWhere(executor, snap, o.replaceWhere, req, schema, partitionColumns, root);
           removes = r.removes;
           written.push(...r.rewritten);
@@ -108,7 +120,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
           removes = snap.files.map((f) => removeOf(f.add));
           txn.readWholeTable();
         }
-        if (o.replaceWhere === undefined) txn.markFilesRead(snap.files.map((f) => f.add.path));
+        if (o.replaceWhere === undefined && !(dynamic && partitionColumns.length)) txn.markFilesRead(snap.files.map((f) => f.add.path));
       }
       actions.push(...removes, ...written);
       if (txnApp) actions.push({ kind: "txn", appId: txnApp.appId, version: txnApp.version, lastUpdated: Date.now() });
@@ -118,6 +130,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
         operationParameters: {
           mode: { append: "Append", overwrite: "Overwrite", error: "ErrorIfExists", ignore: "Ignore" }[mode] ?? mode,
           partitionBy: partitionColumns, ...(o.replaceWhere !== undefined ? { predicate: [o.replaceWhere] } : {}),
+          ...(dynamic && partitionColumns.length && snap ? { partitionOverwriteMode: "DYNAMIC" } : {}),
         },
         operationMetrics: {
           numFiles: String(written.length), numOutputRows: String(numOutputRows),
@@ -125,7 +138,10 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
         },
         ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
       });
-      return { path: root, files: written.map((a) => path.join(root, decodeURIComponent(a.path))), rows: numOutputRows, committed: true, version };
+      return {
+        path: root, files: written.map((a) => path.join(root, decodeURIComponent(a.path))), rows: numOutputRows, committed: true, version,
+        ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}),
+      };
     } catch (e) {
       await Promise.all(written.map((a) => fs.rm(path.join(root, decodeURIComponent(a.path)), { force: true }))).catch(() => undefined);
       throw e;
@@ -133,6 +149,22 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
   } finally {
     conn.closeSync();
   }
+}
+
+/** `partitionOverwriteMode` (the option, or the session conf the DataFrameWriter passes as one): dynamic overwrite? */
+function dynamicOverwrite(o: Readonly<Record<string, string>>, mode: string): boolean {
+  const value = (o.partitionOverwriteMode ?? "static").toLowerCase();
+  if (value !== "static" && value !== "dynamic") {
+    throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported partitionOverwriteMode "${o.partitionOverwriteMode}"`, { hint: 'use "static" (replace the whole table) or "dynamic" (replace only the partitions written)' });
+  }
+  if (value !== "dynamic" || mode !== "overwrite") return false;
+  if (o.replaceWhere !== undefined) {
+    throw new WeirError("WEIR_INVALID_ARGUMENT", "A Delta overwrite cannot use both replaceWhere and partitionOverwriteMode=dynamic", { hint: "use one of them: replaceWhere names the rows replaced, dynamic mode replaces the partitions written" });
+  }
+  if (o.overwriteSchema === "true") {
+    throw new WeirError("WEIR_INVALID_ARGUMENT", "A Delta overwrite cannot use both overwriteSchema and partitionOverwriteMode=dynamic", { hint: "replace the schema with a static overwrite (the default), or keep the schema" });
+  }
+  return true;
 }
 
 function parseTxn(o: Readonly<Record<string, string>>): { appId: string; version: number } | undefined {
@@ -198,7 +230,7 @@ function removeOf(add: AddAction): RemoveAction {
  */
 export async function writeDataFiles(
   executor: DuckDBExecutor, req: { sql: string; params: BoundParams; options: Readonly<Record<string, string>> }, schema: StructType, dataSchema: StructType,
-  partitionColumns: readonly string[], root: string,
+  partitionColumns: readonly string[], root: string, constraints: readonly TableConstraint[] = [],
 ): Promise<AddAction[]> {
   const have = new Map(dataSchema.fields.map((f) => [f.name.toLowerCase(), f.name]));
   const select = schema.fields.map((f) => {
@@ -216,7 +248,12 @@ export async function writeDataFiles(
   } else {
     target = path.join(root, `part-${randomUUID()}${ext}.parquet`);
   }
-  const { rows } = await executor.query(`COPY (SELECT ${select.join(", ")} FROM (${req.sql})) TO ${quoteString(target)} (${opts.join(", ")})`, req.params, "write delta");
+  const body = `SELECT ${select.join(", ")} FROM (${req.sql})`;
+  const { rows } = await executor.query(`COPY (${guardConstraints(body, constraints)}) TO ${quoteString(target)} (${opts.join(", ")})`, req.params, "write delta")
+    .catch(async (e: unknown) => {
+      if (!partitionColumns.length) await fs.rm(target, { force: true }).catch(() => undefined);
+      throw constraintViolation(e, constraints, root) ?? e;
+    });
   const dataFields = schema.fields.filter((f) => !partitionColumns.some((p) => p.toLowerCase() === f.name.toLowerCase()));
   const dataSchemaOnly: StructType = { ...schema, fields: dataFields };
   const adds: AddAction[] = [];

@@ -18,7 +18,7 @@ const STRUCTURE = {
     id: "VARCHAR", name: "VARCHAR", description: "VARCHAR", format: { provider: "VARCHAR", options: MAP }, schemaString: "VARCHAR",
     partitionColumns: "VARCHAR[]", configuration: MAP, createdTime: "BIGINT",
   },
-  protocol: { minReaderVersion: "INTEGER", minWriterVersion: "INTEGER" },
+  protocol: { minReaderVersion: "INTEGER", minWriterVersion: "INTEGER", readerFeatures: "VARCHAR[]", writerFeatures: "VARCHAR[]" },
 } as const;
 
 /**

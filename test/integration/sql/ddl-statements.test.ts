@@ -130,18 +130,18 @@ test("ALTER TABLE RENAME TO moves the table and its directory; the old name is g
   assert.deepEqual(await rows(spark, "SELECT * FROM moved"), [{ id: 1 }]);
 });
 
-test("ALTER TABLE SET/UNSET TBLPROPERTIES commit a metadata change; ADD CONSTRAINT fails clearly when unsupported", async () => {
+test("ALTER TABLE SET/UNSET TBLPROPERTIES commit a metadata change; ADD/DROP CONSTRAINT set and remove delta.constraints.<name>", async () => {
   const { spark } = await openWarehouse();
   await using _ = spark;
   await spark.sql("CREATE TABLE t (id INT) USING DELTA");
   await spark.sql("ALTER TABLE t SET TBLPROPERTIES ('delta.appendOnly' = 'true', 'team' = 'x')");
   await spark.sql("ALTER TABLE t UNSET TBLPROPERTIES ('team')");
   assert.deepEqual(await rows(spark, "SHOW TBLPROPERTIES t"), [{ key: "delta.appendOnly", value: "true" }]);
-  try {
-    await spark.sql("ALTER TABLE t ADD CONSTRAINT positive CHECK (id > 0)");
-  } catch (e) {
-    assert.ok(code("WEIR_UNSUPPORTED_OPERATION")(e), String(e));
-  }
+  await spark.sql("ALTER TABLE t ADD CONSTRAINT positive CHECK (id > 0)");
+  assert.deepEqual(await rows(spark, "SHOW TBLPROPERTIES t"), [{ key: "delta.appendOnly", value: "true" }, { key: "delta.constraints.positive", value: "id > 0" }]);
+  await assert.rejects(run(spark, "INSERT INTO t VALUES (0)"), code("WEIR_DELTA_CONSTRAINT_VIOLATION"));
+  await spark.sql("ALTER TABLE t DROP CONSTRAINT positive");
+  assert.deepEqual(await rows(spark, "SHOW TBLPROPERTIES t"), [{ key: "delta.appendOnly", value: "true" }]);
 });
 
 test("a statement that starts like a Weir statement but does not parse is WEIR_SQL_ERROR naming the spot", async () => {
