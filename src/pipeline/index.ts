@@ -48,7 +48,7 @@ export { weirTablePath, QUALITY_RESULTS_SCHEMA, JOB_RUNS_SCHEMA } from "./weir-t
 export { incrementalLoad, BRONZE_BATCH_COLUMN, type IncrementalLoadOptions, type IncrementalLoadResult } from "./incremental-load.js";
 export { getWatermark, WATERMARKS_SCHEMA, type WatermarkValue, type WatermarkRecord } from "./watermarks.js";
 export { readCommittedState, type CommittedState } from "./committed-state.js";
-export type { TableTarget } from "./table-target.js";
+export { readTableTarget, type TableTarget } from "./table-target.js";
 export { ingestFiles, RESCUED_DATA_COLUMN, type IngestFilesOptions, type IngestFilesResult, type SchemaEvolutionMode } from "./ingest-files.js";
 export { INGESTED_FILES_SCHEMA } from "./file-ledger.js";
 export { upsert, type UpsertOptions, type UpsertResult } from "./upsert.js";

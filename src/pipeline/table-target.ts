@@ -53,9 +53,14 @@ export async function writeTarget(
   session: Session, df: DataFrame<Row>, target: ResolvedTarget, mode: "append" | "overwrite",
   options: Readonly<Record<string, string>> = {}, partitionBy: readonly string[] = [],
 ): Promise<ResolvedTarget> {
-  let w = df.write.format("delta").mode(mode).options(options);
-  if (partitionBy.length && !(await targetExists(session, target))) w = w.partitionBy(...partitionBy);
-  if (target.name !== undefined) {
+  const exists = await targetExists(session, target);
+  // Creating the table: overwrite-only options have nothing to replace yet (and catalog creation rejects them).
+  const opts = exists ? options : Object.fromEntries(Object.entries(options).filter(([k]) => k !== "replaceWhere" && k !== "overwriteSchema"));
+  let w = df.write.format("delta").mode(exists ? mode : "append").options(opts);
+  if (partitionBy.length && !exists) w = w.partitionBy(...partitionBy);
+  // An existing catalog table is written through its directory: the Delta commit is the same, and the catalog's
+  // saveAsTable(overwrite) would redefine the table (its partitioning) instead of replacing rows.
+  if (target.name !== undefined && !exists) {
     await w.saveAsTable(target.name);
     return { ...target, path: session.catalog.deltaTarget({ kind: "name", name: target.name }).path };
   }
@@ -66,4 +71,13 @@ export async function writeTarget(
 /** The target's latest version as a DataFrame. @example `readTarget(spark, target).count()` */
 export function readTarget(session: Session, target: ResolvedTarget): DataFrame<Row> {
   return session.read.format("delta").load(target.path!);
+}
+
+/**
+ * A target (catalog name or Delta path) as a DataFrame of its latest version.
+ *
+ * @example `const silver = readTableTarget(spark, "silver.orders")`
+ */
+export function readTableTarget(session: Session, target: TableTarget): DataFrame<Row> {
+  return isPathTarget(target) ? session.read.format("delta").load(path.resolve(target)) : session.read.table(target);
 }
