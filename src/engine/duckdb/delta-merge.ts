@@ -7,16 +7,20 @@
  *      │ source keys of `t.k = s.k` conjuncts vs each file's partition value / min-max stats (merge-pruning.ts)
  *      ▼
  *   candidate files ◄── partition pruning + data skipping (all files when NOT MATCHED BY SOURCE clauses exist)
- *      │ pass 1: target ⋈ source on the condition, per target row: #matching source rows
- *      │         → touched files (rows some matched / not-matched-by-source clause acts on)
+ *      │ pass 1: target ⋈ source on the condition (key columns only), per target row: #matching source rows
+ *      │         and the clause acting → touched files, rows per clause (the metrics)
  *      │         → several source rows for one target row: WEIR_DELTA_MERGE_DUPLICATE_SOURCE (nothing written)
+ *      │         source ▷ candidate files (key columns only) → rows per insert clause
  *      ▼
- *   pass 2: touched files ⟕ source  → first clause whose condition holds decides: update / delete / copy
- *           source ▷ candidate files → insert clauses (source rows matching no target row)
+ *   pass 2, one COPY … RETURN_STATS:
+ *           touched files ⟕ source  → first clause whose condition holds decides: update / delete / copy
+ *           ∪ source ▷ candidate files → insert clauses (source rows matching no target row)
  *      ▼
- *   new files (partitioned as the table) ─► commit MERGE: remove touched files, add new ones
+ *   new files (partitioned as the table, constraints checked) ─► commit MERGE: remove touched files, add new ones
  * ```
- * Files holding no row that a clause acts on are neither read in full nor rewritten.
+ * Files holding no row that a clause acts on are neither read in full nor rewritten; rows are counted in
+ * pass 1 (copied rows = rows of rewritten files no clause acts on, from the files' stats), so the rewrite
+ * streams straight into the data files without being materialized first.
  */
 import { tableConstraints, type DeltaFile } from "../../delta/index.js";
 import { DeltaError, AnalysisError } from "../../errors/index.js";
@@ -121,43 +125,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     txn.markFilesRead(candidates.map((f) => f.add.path));
     txn.markPartitionsRead(partitionCandidates ? partitionCandidates.map((f) => f.add.partitionValues) : "all");
 
-    // ---- pass 1: touched files, duplicate matches ----------------------------------------------
-    const scanStart = Date.now();
-    const touchedPaths = new Set<string>();
-    let maxPairs = 0;
-    if (candidates.length && (matched.length || bySource.length)) {
-      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
-      const target = `(${tgt.sql}) AS ${quoteIdent(tAlias)}`;
-      const cond = sql(req.condition);
-      if (matched.length) {
-        const acts = anyOf(matched.map((c) => c.condition), sql);
-        const { rows } = await executor.query(
-          `SELECT f, max(n) AS n, max(a) AS a FROM (SELECT ${quoteIdent(tAlias)}.${TARGET_FILE} AS f, count(*) AS n, count(*) FILTER (WHERE ${acts}) AS a ` +
-          `FROM ${target} JOIN ${src} ON (${cond}) GROUP BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW}) GROUP BY f`, params.bound, "merge()",
-        );
-        // Spark counts every matching source row, except in merges made only of WHEN MATCHED clauses, where it
-        // counts those satisfying some clause's condition. One unconditional delete is never ambiguous.
-        const matchedOnly = !inserts.length && !bySource.length;
-        const unambiguous = matched.length === 1 && matched[0]!.kind === "matchedDelete" && !matched[0]!.condition;
-        for (const r of rows) {
-          maxPairs = Math.max(maxPairs, Number(r.n));
-          if (Number(r.a) > 0) touchedPaths.add(String(r.f));
-          if (!unambiguous && Number(matchedOnly ? r.a : r.n) > 1) throw duplicateSource(req.root, snapshot.version);
-        }
-      }
-      if (bySource.length) {
-        const acts = anyOf(bySource.map((c) => c.condition), sql);
-        const { rows } = await executor.query(`SELECT DISTINCT ${quoteIdent(tAlias)}.${TARGET_FILE} AS f FROM ${target} ANTI JOIN ${src} ON (${cond}) WHERE ${acts}`, params.bound, "merge()");
-        for (const r of rows) touchedPaths.add(String(r.f));
-      }
-    }
-    const touched = candidates.filter((f) => touchedPaths.has(f.path));
-    const scanTimeMs = Date.now() - scanStart;
-
-    // ---- pass 2: rewrite touched files, insert unmatched source rows -----------------------------
-    const rewriteStart = Date.now();
+    // The clause a row goes to: CASE over the clauses' conditions, COPY when none holds.
     const names = snapshot.schema.fields.map((f) => f.name);
-    const branches: string[] = [];
     const kindOf = new Map<number, DeltaMergeClause["kind"] | "copy">([[COPY, "copy"]]);
     clauses.forEach((c, i) => kindOf.set(i, c.kind));
     const pick = (list: readonly ExpandedClause[], ref: (name: string) => string): { action: string; values: string[] } => {
@@ -169,6 +138,65 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       });
       return { action, values };
     };
+    const counts = new Map<string, number>();
+    const count = (action: unknown, n: unknown): void => {
+      const kind = kindOf.get(Number(action)) ?? "copy";
+      counts.set(kind, (counts.get(kind) ?? 0) + Number(n));
+    };
+
+    // ---- pass 1: touched files, duplicate matches, rows per clause --------------------------------
+    // Only join keys and condition columns are read here (DuckDB prunes the other columns).
+    const scanStart = Date.now();
+    const touchedPaths = new Set<string>();
+    let maxPairs = 0;
+    let actedRows = 0;
+    if (candidates.length && (matched.length || bySource.length)) {
+      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
+      const target = `(${tgt.sql}) AS ${quoteIdent(tAlias)}`;
+      const cond = sql(req.condition);
+      const file = `${quoteIdent(tAlias)}.${TARGET_FILE}`;
+      if (matched.length) {
+        const acts = anyOf(matched.map((c) => c.condition), sql);
+        // Per target row: #matching source rows (n), #of them some clause acts on (a), the clause acting (max:
+        // with a <= 1 the acting pair's clause, COPY otherwise).
+        const { rows } = await executor.query(
+          `SELECT f, act, max(n) AS n, max(a) AS a, count(*) AS r FROM (SELECT ${file} AS f, count(*) AS n, count(*) FILTER (WHERE ${acts}) AS a, ` +
+          `max(${pick(matched, () => "NULL").action}) AS act FROM ${target} JOIN ${src} ON (${cond}) GROUP BY ${file}, ${quoteIdent(tAlias)}.${TARGET_ROW}) GROUP BY f, act`,
+          params.bound, "merge()",
+        );
+        // Spark counts every matching source row, except in merges made only of WHEN MATCHED clauses, where it
+        // counts those satisfying some clause's condition. One unconditional delete is never ambiguous.
+        const matchedOnly = !inserts.length && !bySource.length;
+        const unambiguous = matched.length === 1 && matched[0]!.kind === "matchedDelete" && !matched[0]!.condition;
+        for (const r of rows) {
+          maxPairs = Math.max(maxPairs, Number(r.n));
+          if (Number(r.a) > 0) touchedPaths.add(String(r.f));
+          if (!unambiguous && Number(matchedOnly ? r.a : r.n) > 1) throw duplicateSource(req.root, snapshot.version);
+        }
+        for (const r of rows) {
+          if (Number(r.act) === COPY) continue;
+          count(r.act, r.r);
+          actedRows += Number(r.r);
+        }
+      }
+      if (bySource.length) {
+        const { rows } = await executor.query(
+          `SELECT ${file} AS f, ${pick(bySource, () => "NULL").action} AS act, count(*) AS r FROM ${target} ANTI JOIN ${src} ON (${cond}) GROUP BY 1, 2`, params.bound, "merge()",
+        );
+        for (const r of rows) {
+          if (Number(r.act) === COPY) continue;
+          touchedPaths.add(String(r.f));
+          count(r.act, r.r);
+          actedRows += Number(r.r);
+        }
+      }
+    }
+    const touched = candidates.filter((f) => touchedPaths.has(f.path));
+    const scanTimeMs = Date.now() - scanStart;
+
+    // ---- pass 2: rewrite touched files and insert unmatched source rows, in one COPY ----------------
+    const rewriteStart = Date.now();
+    const branches: string[] = [];
     if (touched.length) {
       const tgt = await targetRelation(executor, snapshot, touched, params, tAlias);
       const tRef = (n: string): string => `${quoteIdent(tAlias)}.${quoteIdent(n)}`;
@@ -182,25 +210,28 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       });
       const dedupe = maxPairs > 1 ? ` QUALIFY row_number() OVER (PARTITION BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW} ORDER BY ("__weir_action" = ${COPY})) = 1` : "";
       branches.push(`SELECT ${action} AS "__weir_action", ${cols.join(", ")} FROM (${tgt.sql}) AS ${quoteIdent(tAlias)} LEFT JOIN ${src} ON (${sql(req.condition)})${dedupe}`);
+      // Rows of rewritten files no clause acts on are copied.
+      let total = touched.every((f) => f.stats?.numRecords !== undefined) ? touched.reduce((n, f) => n + f.stats!.numRecords!, 0) : undefined;
+      if (total === undefined) total = Number((await executor.query(`SELECT count(*) AS n FROM (${tgt.sql})`, params.bound, "merge()")).rows[0]?.n ?? 0);
+      count(COPY, total - actedRows);
     }
     if (inserts.length && numSourceRows > 0) {
       const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
       const i = pick(inserts, () => "NULL");
-      branches.push(`SELECT * FROM (SELECT ${i.action} AS "__weir_action", ${i.values.map((v, k) => `${v} AS ${quoteIdent(names[k]!)}`).join(", ")} FROM ${src} ANTI JOIN (${tgt.sql}) AS ${quoteIdent(tAlias)} ON (${sql(req.condition)})) WHERE "__weir_action" <> ${COPY}`);
+      const unmatched = `${src} ANTI JOIN (${tgt.sql}) AS ${quoteIdent(tAlias)} ON (${sql(req.condition)})`;
+      // Counted apart from the COPY below (reading only the target's key columns) so the rewrite is one pass.
+      const { rows } = await executor.query(`SELECT ${i.action} AS a, count(*) AS n FROM ${unmatched} GROUP BY 1`, params.bound, "merge()");
+      for (const r of rows) if (Number(r.a) !== COPY) count(r.a, r.n);
+      if (rows.some((r) => Number(r.a) !== COPY)) {
+        branches.push(`SELECT * FROM (SELECT ${i.action} AS "__weir_action", ${i.values.map((v, k) => `${v} AS ${quoteIdent(names[k]!)}`).join(", ")} FROM ${unmatched}) WHERE "__weir_action" <> ${COPY}`);
+      }
     }
-    const counts = new Map<string, number>();
     let written: Awaited<ReturnType<typeof writeDataFiles>> = [];
     if (branches.length) {
       const body = branches.length === 1 ? branches[0]! : branches.map((x) => `(${x})`).join(" UNION ALL ");
-      await executor.exec(`CREATE TEMP TABLE ${quoteIdent(outTable)} AS ${body}`, params.bound, "merge()");
-      const { rows } = await executor.query(`SELECT "__weir_action" AS a, count(*) AS n FROM ${quoteIdent(outTable)} GROUP BY 1`, undefined, "merge()");
-      for (const r of rows) {
-        const kind = kindOf.get(Number(r.a)) ?? "copy";
-        counts.set(kind, (counts.get(kind) ?? 0) + Number(r.n));
-      }
       const deletes = clauses.flatMap((c, idx) => (c.kind === "matchedDelete" || c.kind === "notMatchedBySourceDelete" ? [idx] : []));
       const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
-      written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM ${quoteIdent(outTable)}${keep}`, params: { values: {}, types: {} }, options: {} },
+      written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM (${body})${keep}`, params: params.bound, options: {} },
         snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
     }
     const removes = touched.map((f) => removeOf(f.add));
@@ -231,7 +262,6 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
-    await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(outTable)}`).catch(() => undefined);
     close();
   }
 }
