@@ -12,7 +12,7 @@ import {
   type DomainMetadataAction, type MetadataAction, type ProtocolAction, type RemoveAction, type StringMap,
 } from "./actions.js";
 import { parseFileStats, type FileStats } from "./file-stats.js";
-import { FileSystemLogStore, type LogStore } from "./log-store.js";
+import { FileSystemLogStore, type LogFileInfo, type LogStore } from "./log-store.js";
 import { LogSegment, type VersionSpec } from "./log-segment.js";
 import type { ParquetActionReader } from "./parquet-action-reader.js";
 import { parsePartitionValue, type PartitionValue } from "./partition-value.js";
@@ -128,6 +128,40 @@ export class Snapshot {
     return new Snapshot(
       segment, state.protocol, state.metadata, schema, Object.freeze(files), Object.freeze([...state.removes.values()]),
       state.txns, state.domains, commitInfo, timestamp,
+    );
+  }
+
+  /**
+   * The snapshot of `version`, committed with `actions` directly on top of this one (version + 1), built in
+   * memory instead of replaying the log again (used to checkpoint right after a commit).
+   *
+   * @example
+   * ```ts
+   * const next = snap.withCommit(snap.version + 1, committedActions, commitFileInfo);
+   * ```
+   */
+  withCommit(version: number, actions: readonly Action[], file: LogFileInfo): Snapshot {
+    if (version !== this.version + 1) throw new WeirError("WEIR_INTERNAL", `Snapshot.withCommit: version ${version} does not follow ${this.version}; this is a bug in Weir`);
+    const state = new ReplayState();
+    state.apply(this.protocol);
+    state.apply(this.metadata);
+    for (const r of this.tombstones) state.apply(r);
+    for (const f of this.files) state.apply(f.add);
+    for (const [appId, v] of this.appVersions) state.txns.set(appId, v);
+    for (const [domain, d] of this.domainMetadata) state.domains.set(domain, d);
+    for (const a of actions) state.apply(a);
+    const root = this.tableRoot;
+    const metadata = state.metadata!;
+    const schema = metadata === this.metadata ? this.schema : parseSchema(root, metadata);
+    const partitionFields = resolvePartitionFields(root, schema, metadata.partitionColumns);
+    const kept = new Map(this.files.map((f) => [f.add, f]));
+    const files = [...state.adds.values()].map((add) => (metadata === this.metadata ? kept.get(add) : undefined) ?? toDeltaFile(root, add, partitionFields));
+    const s = this.segment;
+    const segment = new LogSegment(root, version, s.checkpoint, [...s.commits, { version, file }], file, Math.max(s.latestVersion, version));
+    const commitInfo = actions.find((a): a is CommitInfoAction => a.kind === "commitInfo");
+    return new Snapshot(
+      segment, state.protocol!, metadata, schema, Object.freeze(files), Object.freeze([...state.removes.values()]),
+      state.txns, state.domains, commitInfo, commitInfo?.inCommitTimestamp ?? file.modificationTime,
     );
   }
 

@@ -150,7 +150,11 @@ export class OptimisticTransaction {
     for (let attempt = 0; ; attempt++) {
       const file = path.join(logDir, commitFileName(version));
       if (await store.putIfAbsent(file, bytes) === "created") {
-        await this.checkpointAfter(version);
+        // Right on top of the snapshot read: its successor is built in memory, not replayed from the log.
+        const next = version === this.readVersion + 1 && this.snapshot
+          ? () => this.snapshot!.withCommit(version, [info, ...actions], { path: file, name: path.basename(file), size: bytes.length, modificationTime: Date.now() })
+          : undefined;
+        await this.checkpointAfter(version, next);
         return version;
       }
       if (attempt >= maxRetries) {
@@ -196,14 +200,14 @@ export class OptimisticTransaction {
     process.emitWarning(text, { code: "WEIR_DELTA_CHECKPOINT_FAILED" });
   }
 
-  private async checkpointAfter(version: number): Promise<void> {
+  private async checkpointAfter(version: number, successor?: () => Snapshot): Promise<void> {
     const writer = this.options.checkpointWriter;
     if (!writer || version === 0) return;
     const configured = Number(this.snapshot?.configuration["delta.checkpointInterval"] ?? DEFAULT_CHECKPOINT_INTERVAL);
     const interval = Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_CHECKPOINT_INTERVAL;
     if (version % interval !== 0) return;
     try {
-      const snap = await Snapshot.load(this.tableRoot, { version, store: this.options.store!, ...(this.options.parquetReader ? { parquetReader: this.options.parquetReader } : {}) });
+      const snap = successor?.() ?? await Snapshot.load(this.tableRoot, { version, store: this.options.store!, ...(this.options.parquetReader ? { parquetReader: this.options.parquetReader } : {}) });
       await writeCheckpoint(snap, this.options.store!, writer);
       try {
         this.expiredLogFiles.push(...(await cleanupExpiredLogs(this.options.store!, this.tableRoot, snap.configuration)).deleted);
