@@ -38,7 +38,11 @@ export async function saveAsTable(rt: Runtime, catalog: Catalog, plan: Plan, nam
       throw new WeirError("WEIR_TABLE_EXISTS", `Cannot save as table ${formatTableIdent(id)}: it already exists`, { hint: 'use .mode("append"), .mode("overwrite") or .mode("ignore")', details: { table: formatTableIdent(id) } });
     }
     if (mode === "ignore") return { path: found.path!, files: [], rows: 0, committed: false };
-    const options = mode === "overwrite" && o.options.overwriteSchema === undefined ? { ...o.options, overwriteSchema: "true" } : o.options;
+    // A full overwrite replaces data and schema (Delta's saveAsTable = REPLACE TABLE AS SELECT). A partial one
+    // (replaceWhere, dynamic partition overwrite) keeps the table's schema and partitioning: files it does not
+    // replace still rely on them (their partition values live only in the metadata).
+    const partial = o.options.replaceWhere !== undefined || (o.options.partitionOverwriteMode ?? rt.conf?.get("spark.sql.sources.partitionOverwriteMode", "static"))?.toLowerCase() === "dynamic";
+    const options = mode === "overwrite" && !partial && o.options.overwriteSchema === undefined ? { ...o.options, overwriteSchema: "true" } : o.options;
     return rt.job(`write table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path: found.path!, mode, partitionBy: o.partitionBy, options }));
   }
   const { location, path } = await catalog.warehouse.prepareManagedLocation(id);
