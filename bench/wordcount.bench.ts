@@ -143,7 +143,7 @@ export async function run(opts: { smoke: boolean; mb?: number; highCardinality?:
   const rows: string[][] = [];
   let ok = true;
   const header = ["engine", "seconds", "M words/s", "× JS loop", "CPU s", "CPU × loop", "distinct", "check"];
-  const title = `Word count, ${mb} MB Zipf text (${workers} cores, median of ${reps})`;
+  const title = opts.zipf === false ? `Word count, high cardinality (${workers} cores)` : `Word count, ${mb} MB Zipf text (${workers} cores, median of ${reps})`;
   const finish = (): BenchTable => ({ title, header, rows, ok, text: `${title}\n${formatTable(header, rows)}` });
 
   if (opts.zipf !== false) {
