@@ -1,6 +1,6 @@
 import { AnalysisError, WeirError, bug } from "../../../errors/index.js";
 import { exprName, mk, type Expr } from "../../../expr/index.js";
-import { inputs, type Aggregate, type Join, type Plan } from "../../../plan/index.js";
+import { inputs, optimize, type Aggregate, type Join, type Plan } from "../../../plan/index.js";
 import { toDuckDBType, type DataType } from "../../../types/index.js";
 import { quoteIdent, quoteString } from "../../../util/index.js";
 import type { ColumnInfo, DuckDBExecutor } from "../duckdb-executor.js";
@@ -215,7 +215,9 @@ export class PlanCompiler {
     if (views.length === 0) return query;
     const ctes: string[] = [];
     for (const v of views) {
-      const rel = await this.compile(v.plan);
+      // A view is a plan of its own: the optimizer's rules (filters pushed into Postgres/Delta/file scans) never
+      // reached it through the sql node, so without this a filtered Postgres DataFrame was read in full.
+      const rel = await this.compile(optimize(v.plan));
       const visible = rel.fields.filter((f) => !f.hidden);
       const sel = visible.map((f) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(f.name)}`).join(", ");
       ctes.push(`${quoteIdent(v.name)} AS (SELECT ${sel} FROM (${rel.sql}))`);
