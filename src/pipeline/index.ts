@@ -22,10 +22,11 @@
  *        │ no
  *   source.filter(wm >= W)  (pushed down: Postgres WHERE / Delta skipping / file pruning; >= keeps ties)
  *     ANTI JOIN target ON keys AND t.wm >= s.wm   (drops rows already merged: ties, reruns)
- *     ──► checkpoint (read once) ──► empty? stop, nothing committed
+ *     ──► cache table (one statement; every later step reads it, the source is read once)
+ *     ──► profile: rows, NULL keys, distinct keys, max wm (one scan) ──► empty? stop, nothing committed
  *     ──► bronze: append batch + _weir_batch = n  [commit: txn(job, n), userMetadata{seq n}]
  *        │
- *   transform ──► latest row per key (by wm) ──► MERGE INTO target ON keys
+ *   transform (cached) ──► latest row per key by wm (skipped when keys are unique) ──► MERGE INTO target ON keys
  *        [ONE commit: data files + txn(job, n) + userMetadata{seq n, watermark max(W, max wm of batch)}]
  *        │
  *   _weir.watermarks += (job, n, watermark, target version)       (a crash before this is repaired next run)

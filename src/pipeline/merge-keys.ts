@@ -12,19 +12,29 @@ import { quoteIdent } from "../util/index.js";
  * @example `await assertKeys(spark, batch, ["order_id"], "incrementalLoad(orders)")`
  */
 export async function assertKeys(session: Session, df: DataFrame<Row>, keys: readonly string[], what: string): Promise<void> {
+  await assertKeyColumns(df, keys, what);
+  const rows = await session.sql(`SELECT count(*) AS n FROM {b} WHERE ${keys.map((k) => `${quoteIdent(k)} IS NULL`).join(" OR ")}`, { b: df }).collect();
+  const n = Number(rows[0]?.n ?? 0);
+  if (n > 0) {
+    throw new WeirError("WEIR_PIPELINE_NULL_KEY", `${what} failed: ${n} source row${n === 1 ? " has" : "s have"} NULL in key column${keys.length > 1 ? "s" : ""} ${keys.join(", ")}; nothing was written`, {
+      hint: "filter or fill the NULL keys first (e.g. in transform), or quarantine them with a quality suite", details: { keys: [...keys], count: n },
+    });
+  }
+}
+
+/**
+ * Fail when no key is given (`WEIR_INVALID_ARGUMENT`) or a key is not a column of `df` (`WEIR_UNKNOWN_COLUMN`);
+ * reads only the schema.
+ *
+ * @example `await assertKeyColumns(batch, ["order_id"], "incrementalLoad(orders)")`
+ */
+export async function assertKeyColumns(df: DataFrame<Row>, keys: readonly string[], what: string): Promise<void> {
   if (!keys.length) throw new WeirError("WEIR_INVALID_ARGUMENT", `${what} needs at least one key column`, { hint: 'e.g. keys: ["id"]' });
   const columns = await df.columns();
   const missing = keys.filter((k) => !columns.includes(k));
   if (missing.length) {
     throw new WeirError("WEIR_UNKNOWN_COLUMN", `Unknown key column${missing.length > 1 ? "s" : ""} ${missing.map((k) => `"${k}"`).join(", ")} in ${what}. Columns: ${columns.join(", ")}`, {
       hint: "keys must be columns of the source (after transform)", details: { keys: [...keys] },
-    });
-  }
-  const rows = await session.sql(`SELECT count(*) AS n FROM {b} WHERE ${keys.map((k) => `${quoteIdent(k)} IS NULL`).join(" OR ")}`, { b: df }).collect();
-  const n = Number(rows[0]?.n ?? 0);
-  if (n > 0) {
-    throw new WeirError("WEIR_PIPELINE_NULL_KEY", `${what} failed: ${n} source row${n === 1 ? " has" : "s have"} NULL in key column${keys.length > 1 ? "s" : ""} ${keys.join(", ")}; nothing was written`, {
-      hint: "filter or fill the NULL keys first (e.g. in transform), or quarantine them with a quality suite", details: { keys: [...keys], count: n },
     });
   }
 }

@@ -71,8 +71,25 @@ describe("incrementalLoad", () => {
     await load();
     assert.deepEqual(await rows(target), ["1:new", "2:x"]);
     await append([{ id: 1, v: "stale", updated_at: ts("01T10:00:00") }, { id: 3, v: "y", updated_at: ts("01T10:00:00") }]);
-    await load();
+    const second = await load();
     assert.deepEqual(await rows(target), ["1:new", "2:x", "3:y"], "the tie row for a key already at that watermark is not applied twice");
+    assert.deepEqual([second.rowsExtracted, second.rowsMerged, second.rowsInserted], [1, 1, 1]);
+    // Unique keys skip the per-key dedupe; duplicates within a transformed batch are still reduced to the latest.
+    await append([{ id: 4, v: "z", updated_at: ts("02T00:00:00") }]);
+    const third = await load({ transform: (b: ReturnType<Session["range"]>) => b.unionByName(b.withColumn("v", col("v").cast("string")).withColumn("updated_at", col("updated_at"))) });
+    assert.deepEqual([third.rowsExtracted, third.rowsMerged, third.rowsInserted], [1, 1, 1]);
+    assert.deepEqual(await rows(target), ["1:new", "2:x", "3:y", "4:z"]);
+  });
+
+  it("the result reports wall-clock milliseconds per phase", async () => {
+    const { append, load } = setup("phases");
+    await append([{ id: 1, v: "a", updated_at: ts("01T00:00:00") }]);
+    const first = await load();
+    assert.deepEqual(Object.keys(first.phaseMs), ["state", "extract", "profile", "write", "watermark", "total"]);
+    await append([{ id: 2, v: "b", updated_at: ts("02T00:00:00") }]);
+    const second = await load();
+    for (const k of ["state", "extract", "profile", "merge", "merge.rewrite", "watermark", "total"]) assert.equal(typeof second.phaseMs[k], "number", k);
+    assert.equal((await load()).phaseMs.merge, undefined, "an empty increment stops after profiling");
   });
 
   it("bronze gets each raw batch tagged with _weir_batch; transform runs between bronze and the target", async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, getWatermark, incrementalLoad } from "../../../src/index.js";
+import { Session, col, getWatermark, incrementalLoad } from "../../../src/index.js";
 import { PG_URL, postgresAvailable, sql, tableName } from "../postgres/helpers.js";
 
 const available = await postgresAvailable();
@@ -44,6 +44,12 @@ describe("incrementalLoad from Postgres", { skip }, () => {
     const rows = await spark.read.format("delta").load(path.join(dir, "pg_micro")).orderBy("id").collect();
     assert.deepEqual(rows.map((r) => `${r.id}:${r.v}`), ["1:a2", "2:b", "3:tie", "4:next"]);
     assert.equal((await load("pg_micro", src)).rowsExtracted, 0);
+  });
+
+  it("a filtered Postgres DataFrame used inside session.sql (as incrementalLoad's anti-join does) pushes its filter into the COPY", async () => {
+    const filtered = spark.read.postgres({ url: PG_URL, table: src }).filter(col("updated_at").geq(new Date("2025-01-01T00:00:00Z")));
+    const text = await spark.sql("SELECT s.* FROM {s} AS s", { s: filtered }).explain({ print: false });
+    assert.match(text, /== Scans ==[\s\S]*WHERE "updated_at" >= \$1/, "the watermark predicate reaches Postgres instead of reading the whole table");
   });
 
   it("a Postgres connection dropped mid-read fails the run, commits nothing, and the rerun loads every row once", async (t) => {
