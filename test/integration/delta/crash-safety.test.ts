@@ -16,7 +16,7 @@ import { commitVersions, replay, rowsOf, type Json } from "./independent-reader.
 
 const CHILD = path.join(import.meta.dirname, "fixtures", "delta-writer-child.ts");
 const LANES = 5;
-const TRIALS_PER_LANE = 4;
+const TRIALS_PER_LANE = 6;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "weir-delta-crash-"));
 let spark: Session;
 let instance: DuckDBInstance;
