@@ -1,6 +1,6 @@
 /**
  * Weir — batch data processing for TypeScript: lazy DataFrames and SQL on embedded DuckDB, file I/O with atomic
- * writes, Delta Lake tables, and (coming) worker-thread datasets, pipelines and an orchestrator.
+ * writes, Delta Lake tables and a catalog, worker-thread datasets (RDD/MapReduce), and ETL pipelines.
  *
  * @example
  * ```ts
