@@ -3,7 +3,7 @@
  * Delta's two passes:
  *
  * ```
- *   source ──► TEMP TABLE (evaluated once; numSourceRows)
+ *   source ──► TEMP TABLE (evaluated once; numSourceRows) — a view when the source is a cache table already
  *      │ source keys of `t.k = s.k` conjuncts vs each file's partition value / min-max stats (merge-pruning.ts)
  *      ▼
  *   candidate files ◄── partition pruning + data skipping (all files when NOT MATCHED BY SOURCE clauses exist)
@@ -86,7 +86,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     return { version: undefined, metrics: { numSourceRows: 0, executionTimeMs: Date.now() - started } };
   }
   const srcTable = `__weir_merge_src_${process.pid}_${++tempCounter}`;
-  const outTable = `__weir_merge_out_${process.pid}_${tempCounter}`;
+  let srcIsView = false;
   try {
     const compiler = new PlanCompiler(executor, req.external);
     const params = compiler.params;
@@ -100,7 +100,9 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     const srcVisible = srcRel.fields.filter((f) => !f.hidden);
     assertUnique(srcVisible.map((f) => f.name));
     const srcCols = srcVisible.map((f) => `${quoteIdent(f.sqlName)} AS ${quoteIdent(f.name)}`);
-    await executor.exec(`CREATE TEMP TABLE ${quoteIdent(srcTable)} AS SELECT ${srcCols.join(", ")}, true AS "__weir_sp" FROM (${srcRel.sql})`, params.bound, "merge()");
+    // A source already held in a cache table is fixed and cheap to read: a view over it spares copying it.
+    srcIsView = cachedTable(req.source) !== undefined;
+    await executor.exec(`CREATE TEMP ${srcIsView ? "VIEW" : "TABLE"} ${quoteIdent(srcTable)} AS SELECT ${srcCols.join(", ")}, true AS "__weir_sp" FROM (${srcRel.sql})`, params.bound, "merge()");
     const numSourceRows = Number((await executor.query(`SELECT count(*) AS n FROM ${quoteIdent(srcTable)}`, undefined, "merge()")).rows[0]?.n ?? 0);
     const srcFields: Field[] = srcVisible.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [srcAlias, ...f.qualifiers] }));
     const tFields: Field[] = snapshot.schema.fields.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [tAlias] }));
@@ -261,7 +263,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     });
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
-    await executor.exec(`DROP TABLE IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
+    await executor.exec(`DROP ${srcIsView ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
     close();
   }
 }
@@ -310,6 +312,12 @@ function checkClauseOrder(clauses: readonly DeltaMergeClause[]): void {
 function anyOf(conditions: readonly (Expr | undefined)[], sql: (e: Expr) => string): string {
   if (conditions.some((c) => !c)) return "true";
   return conditions.map((c) => `coalesce(${sql(c!)}, false)`).join(" OR ");
+}
+
+/** The cache table a source plan reads as it is (`cached.alias("s")`), if any. */
+function cachedTable(p: Plan): string | undefined {
+  const inner = p.kind === "alias" ? p.input : p;
+  return inner.kind === "materialized" && inner.storage.kind === "table" ? inner.storage.name : undefined;
 }
 
 function sourceAlias(p: Plan): string | undefined {
