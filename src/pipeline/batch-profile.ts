@@ -1,7 +1,7 @@
 /**
  * One query over a pipeline batch answering every question a load asks of it before writing: how many rows,
  * how many with a NULL key, how many distinct keys (equal to the row count when the batch needs no per-key
- * dedupe) and the highest watermark — one scan (ordered by key) instead of one query each.
+ * dedupe) and the highest watermark — one query (a scan, and a sort of the keys) instead of one each.
  */
 import type { DataFrame, Row, Session } from "../dataframe/index.js";
 import { WeirError } from "../errors/index.js";
@@ -27,21 +27,17 @@ export interface BatchProfile {
 export async function profileBatch(
   session: Session, df: DataFrame<Row>, keys: readonly string[], watermark?: { readonly column: string; readonly type: DataType },
 ): Promise<BatchProfile> {
-  const k = keys.map((_, i) => `"__weir_k${i}"`);
+  const k = keys.map(quoteIdent);
   const nullKeys = k.map((c) => `${c} IS NULL`).join(" OR ");
-  // Duplicate keys are counted as rows equal to their predecessor in key order: a sort (cheap when the batch
-  // arrives ordered, as extracts by watermark usually do) instead of count(DISTINCT)'s hash table, ~2x faster
-  // on 1M rows. NULL keys never equal anything, and fail the load before the count matters.
-  const row = (cs: readonly string[]): string => (cs.length === 1 ? cs[0]! : `(${cs.join(", ")})`);
-  const tuple = row(k);
-  const orig = row(keys.map(quoteIdent));
+  // Duplicate keys are counted as rows equal to their predecessor in key order: a sort of the key columns alone
+  // (cheap when the batch arrives ordered, as extracts by watermark usually do) instead of count(DISTINCT)'s hash
+  // table, ~1.5-2x faster on 1M rows. NULL keys never equal anything, and fail the load before the count matters.
+  const tuple = k.length === 1 ? k[0]! : `(${k.join(", ")})`;
+  const dup = `(SELECT count(*) FROM (SELECT ${tuple} AS "__weir_k", lag(${tuple}) OVER (ORDER BY ${k.join(", ")}) AS "__weir_p" FROM {b}) WHERE "__weir_k" = "__weir_p")`;
   const isTs = watermark !== undefined && (watermark.type.kind === "timestamp" || watermark.type.kind === "timestamp_ntz");
-  const w = `"__weir_w"`;
-  const wm = watermark ? `, CAST(max(${w}) AS VARCHAR) AS w${isTs ? `, epoch_ms(max(${w})) AS ms` : ""}` : "";
-  const cols = [...keys.map((c, i) => `${quoteIdent(c)} AS ${k[i]}`), ...(watermark ? [`${quoteIdent(watermark.column)} AS ${w}`] : [])];
+  const wm = watermark ? `, CAST(max(${quoteIdent(watermark.column)}) AS VARCHAR) AS w${isTs ? `, epoch_ms(max(${quoteIdent(watermark.column)})) AS ms` : ""}` : "";
   const rows = await session.sql(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE ${nullKeys}) AS nk, count(*) FILTER (WHERE ${tuple} = "__weir_p") AS dup${wm} ` +
-    `FROM (SELECT ${cols.join(", ")}, lag(${orig}) OVER (ORDER BY ${keys.map(quoteIdent).join(", ")}) AS "__weir_p" FROM {b})`, { b: df },
+    `SELECT count(*) AS n, count(*) FILTER (WHERE ${nullKeys}) AS nk, ${dup} AS dup${wm} FROM {b}`, { b: df },
   ).collect();
   const r = rows[0] ?? {};
   const max = r.w;
