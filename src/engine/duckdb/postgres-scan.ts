@@ -3,7 +3,7 @@
  * from Postgres — DuckDB's `postgres` extension is not available offline, and COPY is the fast path anyway:
  *
  * ```
- *   describe (LIMIT 0)            column names, types, typmods → Spark types (io/postgres/type-mapping)
+ *   describe (LIMIT 0, once per scan) column names, types, typmods → Spark types (io/postgres/type-mapping)
  *   columns  = scan.requiredColumns (pushed by the optimizer) or all
  *   where    = pushed filters Postgres can evaluate identically (postgres-pushdown) AND partition range
  *   COPY (SELECT <cols as text> FROM <table|query> WHERE …) TO STDOUT (FORMAT csv)   × numPartitions, one snapshot
@@ -34,6 +34,9 @@ import { pushdownFilters } from "./postgres-pushdown.js";
 export const POSTGRES_SCAN_OPTIONS: readonly string[] = ["url", "user", "password", "table", "dbtable", "query", "partitionColumn", "lowerBound", "upperBound", "numPartitions", "fetchSize", "parallelism"];
 
 const extracts = new WeakMap<DuckDBExecutor, Set<string>>();
+// A read's columns, by scan id: resolved once per DataFrame (as Spark's JDBC source resolves its schema when the
+// DataFrame is created), so `df.schema()` followed by an action does not ask Postgres twice.
+const described = new WeakMap<DuckDBExecutor, Map<number, readonly DescribedColumn[]>>();
 
 /**
  * The `scan` → Relation step for format "postgres".
@@ -45,7 +48,7 @@ export async function compilePostgresScan(scan: Scan, compiler: PlanCompiler, de
   const conn = parseConnection({ url: o.url!, ...(o.user ? { user: o.user } : {}), ...(o.password !== undefined ? { password: o.password } : {}) });
   const rel: PostgresRelation = o.query !== undefined ? { query: o.query } : { table: (o.table ?? o.dbtable)! };
   const from = relationSql(rel);
-  const all = await describe(conn, from);
+  const all = await describeOnce(compiler.executor, scan.id, () => describe(conn, from));
   const columns = selectColumns(all, scan.requiredColumns);
   const transfers = columns.map(mapPostgresColumn);
   const params = new PgParams();
@@ -119,6 +122,16 @@ async function describe(conn: PostgresConnection, from: string): Promise<Describ
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+async function describeOnce(executor: DuckDBExecutor, scanId: number, run: () => Promise<DescribedColumn[]>): Promise<readonly DescribedColumn[]> {
+  let byScan = described.get(executor);
+  if (!byScan) described.set(executor, (byScan = new Map()));
+  const known = byScan.get(scanId);
+  if (known) return known;
+  const cols = await run();
+  byScan.set(scanId, cols);
+  return cols;
 }
 
 function selectColumns(all: readonly DescribedColumn[], required: readonly string[] | undefined): readonly DescribedColumn[] {
