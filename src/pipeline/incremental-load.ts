@@ -201,6 +201,7 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
     const meta = stateMetadata(app, next, { watermark, rows: rowsMerged } satisfies LoadState);
     let inserted = rowsMerged;
     let updated = 0;
+    let mergedVersion: number | undefined;
     if (!(await targetExists(session, target))) {
       target = await writeTarget(session, latest, target, "append", { txnAppId: app, txnVersion: String(next), userMetadata: meta }, opts.partitionBy ?? []);
       clock.lap("write");
@@ -211,11 +212,14 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
         .option("txnAppId", app).option("txnVersion", next).option("userMetadata", meta).execute();
       inserted = m.numTargetRowsInserted ?? 0;
       updated = m.numTargetRowsUpdated ?? 0;
+      mergedVersion = m.version;
       clock.lap("merge");
       clock.record("merge.scan", m.scanTimeMs);
       clock.record("merge.rewrite", m.rewriteTimeMs);
     }
-    const done = await readCommittedState<LoadState>(target.path!, app);
+    // The MERGE's commit carries this batch's txn and state; without a version (skipped: the txn was already
+    // there, e.g. a concurrent run) the log says which batch the target holds.
+    const done = mergedVersion !== undefined ? { seq: next, version: mergedVersion } : await readCommittedState<LoadState>(target.path!, app);
     if (done?.seq !== next) {
       throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: the commit of batch ${next} to ${target.label} is not in its log (newest batch: ${done?.seq ?? "none"}); this is a bug in Weir`, { details: { next, found: done?.seq } });
     }
