@@ -39,6 +39,8 @@ export function formatTable(columns: readonly string[], rows: readonly Record<st
 export function formatValue(v: unknown, type?: DataType): string {
   if (v === null || v === undefined) return "NULL";
   if (v instanceof Date) return type?.kind === "date" ? v.toISOString().slice(0, 10) : formatDate(v, type !== undefined);
+  // Spark prints decimals with their scale (12.50), doubles with at least one fractional digit (4.0).
+  if (typeof v === "number" && type?.kind === "decimal") return v.toFixed(type.scale);
   if (typeof v === "number" && (type?.kind === "double" || type?.kind === "float") && Number.isInteger(v)) return `${v}.0`;
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, type?.kind === "array" ? type.elementType : undefined)).join(", ")}]`;
   if (v instanceof Map) return `{${[...v.entries()].map(([k, x]) => `${formatValue(k, type?.kind === "map" ? type.keyType : undefined)} -> ${formatValue(x, type?.kind === "map" ? type.valueType : undefined)}`).join(", ")}}`;
