@@ -8,7 +8,8 @@ import type { MetadataAction, ProtocolAction } from "./actions.js";
 /**
  * Reader features Weir reads correctly. `timestampNtz` needs only the schema type; `vacuumProtocolCheck`
  * only constrains VACUUM; `columnMapping` is accepted in mode `none` (no physical renaming) and refused
- * otherwise. Not here, hence refused: `deletionVectors`, `v2Checkpoint`, `catalogManaged`, `typeWidening`,
+ * otherwise; `deletionVectors` are applied by the scan (deleted row positions filtered out). Writing a
+ * table with deletion vectors stays refused (see writer-features.ts). Not here, hence refused: `v2Checkpoint`, `catalogManaged`, `typeWidening`,
  * `variantType`, `variantShredding` and every name Weir does not know.
  *
  * @example
@@ -16,7 +17,7 @@ import type { MetadataAction, ProtocolAction } from "./actions.js";
  * SUPPORTED_READER_FEATURES.has("timestampNtz"); // true
  * ```
  */
-export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(["timestampNtz", "vacuumProtocolCheck", "columnMapping"]);
+export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(["timestampNtz", "vacuumProtocolCheck", "columnMapping", "deletionVectors"]);
 
 /** The highest `minReaderVersion` Weir understands. @example `protocol.minReaderVersion <= MAX_READER_VERSION` */
 export const MAX_READER_VERSION = 3;

@@ -199,12 +199,16 @@ test("with_checkpoint_no_last_checkpoint: the v2 checkpoint is found by listing;
   assert.equal(snap.configuration["delta.checkpointInterval"], "2");
 });
 
-test("table-with-dv-small: refused with WEIR_DELTA_UNSUPPORTED_FEATURE naming deletionVectors, at every version", async () => {
-  for (const v of [0, 1, undefined]) {
-    await assert.rejects(load("table-with-dv-small", v), (e: unknown) =>
-      e instanceof DeltaError && e.code === "WEIR_DELTA_UNSUPPORTED_FEATURE"
-      && e.message.includes("deletionVectors") && e.details.feature === "deletionVectors");
-  }
+test("table-with-dv-small: accepted (deletionVectors reader feature); version 1's file carries the DV descriptor with wide bounds", async () => {
+  const v0 = await load("table-with-dv-small", 0);
+  assert.equal(v0.files.length, 1);
+  assert.equal(v0.files[0]?.add.deletionVector, undefined);
+  const v1 = await load("table-with-dv-small");
+  assert.equal(v1.version, 1);
+  assert.equal(v1.files.length, 1);
+  assert.deepEqual(v1.files[0]?.add.deletionVector, { storageType: "u", pathOrInlineDv: "vBn[lx{q8@P<9BNH/isA", offset: 1, sizeInBytes: 36, cardinality: 2 });
+  assert.equal(v1.files[0]?.stats?.numRecords, 10);
+  assert.equal(v1.files[0]?.stats?.tightBounds, false);
 });
 
 test("snapshot timestamps and commitInfo come from the commit at the snapshot version", async () => {

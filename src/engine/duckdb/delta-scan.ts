@@ -18,9 +18,9 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { DeltaError, WeirError } from "../../errors/index.js";
-import { Snapshot, type DeltaFile, type VersionSpec } from "../../delta/index.js";
+import { readDeletionVector, Snapshot, type DeltaFile, type VersionSpec } from "../../delta/index.js";
 import type { Scan } from "../../plan/index.js";
-import { toDuckDBType } from "../../types/index.js";
+import { t, toDuckDBType } from "../../types/index.js";
 import { quoteIdent, quoteString } from "../../util/index.js";
 import type { PlanCompiler } from "./compiler/compile-plan.js";
 import { INPUT_FILE_COLUMN } from "./compiler/compile-scan.js";
@@ -143,8 +143,11 @@ export async function deltaRelation(
     if (g) g.push(f);
     else groups.set(key, [f]);
   }
+  const deleted = await deletedRows(snapshot, files);
   const branches: string[] = [];
-  for (const group of groups.values()) {
+  // Files with a deletion vector read alone, anti-joined with their deleted row positions.
+  const readGroups = [...groups.values()].flatMap((g) => [g.filter((f) => !deleted.has(f.path)), ...g.filter((f) => deleted.has(f.path)).map((f) => [f])]);
+  for (const group of readGroups.filter((g) => g.length > 0)) {
     const have = new Set(group.flatMap((f) => present.get(f.path) ?? []));
     const first = group[0]!;
     const cols = schema.fields.map((field, i) => {
@@ -157,10 +160,22 @@ export async function deltaRelation(
     });
     cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("file_row_number")}`);
     const fileList = params.bind(group.map((f) => f.path));
-    const rowNumbers = options.rowIndex ? ", file_row_number = true" : "";
-    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})`);
+    const rows = deleted.get(first.path);
+    const rowNumbers = options.rowIndex || rows ? ", file_row_number = true" : "";
+    const where = rows ? ` WHERE file_row_number NOT IN (SELECT unnest(CAST(${params.bind(rows, t.array(t.float64()))} AS BIGINT[])))` : "";
+    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})${where}`);
   }
   return { sql: branches.length === 1 ? branches[0]! : branches.map((b) => `(${b})`).join(" UNION ALL "), fields };
+}
+
+/** The deleted row positions of each file carrying a deletion vector (PROTOCOL.md "Deletion Vectors"). */
+async function deletedRows(snapshot: Snapshot, files: readonly DeltaFile[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  await Promise.all(files.map(async (f) => {
+    const dv = f.add.deletionVector;
+    if (dv && dv.cardinality > 0) out.set(f.path, await readDeletionVector(snapshot.tableRoot, dv));
+  }));
+  return out;
 }
 
 /** The top-level column names (lower-cased) of each Parquet file, from the footers (a depth-first schema walk). */

@@ -82,8 +82,10 @@ describe("read.format(delta) over the conformance tables", () => {
       return true;
     });
   });
-  test("table-with-dv-small is refused naming deletionVectors", async () => {
-    await assert.rejects(read("table-with-dv-small").collect(), (e: unknown) => e instanceof WeirError && e.code === "WEIR_DELTA_UNSUPPORTED_FEATURE" && /deletionVectors/.test(e.message));
+  test("table-with-dv-small: the deletion vector hides rows 0 and 9, value reads {1..8}; version 0 reads {0..9}", async () => {
+    assert.deepEqual(await values("table-with-dv-small", "value"), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(await values("table-with-dv-small", "value", 0), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(await read("table-with-dv-small").filter(col("value").gt(4)).count(), 4);
   });
   test("data skipping on stats: value > 3 at delta-0.8.0 v1 scans only files whose max exceeds 3", async () => {
     const df = read("delta-0.8.0", 1).filter(col("value").gt(3));
