@@ -1,7 +1,7 @@
 import { AnalysisError, WeirError, bug } from "../../../errors/index.js";
 import { exprName, mk, type Expr } from "../../../expr/index.js";
-import { inputs, optimize, type Aggregate, type Join, type Plan } from "../../../plan/index.js";
-import { toDuckDBType, type DataType } from "../../../types/index.js";
+import { inputs, optimize, type Plan } from "../../../plan/index.js";
+import { toDuckDBType } from "../../../types/index.js";
 import { quoteIdent, quoteString } from "../../../util/index.js";
 import type { ColumnInfo, DuckDBExecutor } from "../duckdb-executor.js";
 import { ParamCollector } from "../params.js";
@@ -11,8 +11,14 @@ import { compileNa } from "./compile-na.js";
 import { compilePostgresScan } from "../postgres-scan.js";
 import { compileSetOp } from "./compile-setop.js";
 import { checkSqlText, hasSqlText, subtreeQualifiers } from "./check-sql.js";
-import { AGGREGATES, RANKING_FUNCTIONS } from "./function-sql.js";
-import { eqi, Scope, uniqueSqlNames, withOutputCast, type Field, type Relation } from "./relation.js";
+import { compileAggregate } from "./compile-aggregate.js";
+import { compileJoin } from "./compile-join.js";
+import { jsonStructure } from "./json-structure.js";
+import { deferredRanking, outputName } from "./output-name.js";
+import { eqi, Scope, uniqueSqlNames, type Field, type Relation } from "./relation.js";
+import type { StageEnv } from "./stage-env.js";
+
+export { outputName } from "./output-name.js";
 
 /** Resolves plans Weir cannot compile alone (Delta scans, catalog tables) — provided by higher layers. */
 export interface ExternalScans {
@@ -36,8 +42,11 @@ export class PlanCompiler {
   readonly scans: ScanReport[] = [];
   private readonly memo = new Map<Plan, Promise<Relation>>();
   private aliasCounter = 0;
+  private readonly env: StageEnv;
 
-  constructor(readonly executor: DuckDBExecutor, private readonly external: ExternalScans = {}) {}
+  constructor(readonly executor: DuckDBExecutor, private readonly external: ExternalScans = {}) {
+    this.env = { executor, params: this.params, alias: (prefix) => this.alias(prefix), exprContext: (entries, context) => this.ctx(entries, context) };
+  }
 
   /** Compile a plan (memoized per node). */
   compile(p: Plan): Promise<Relation> {
@@ -157,8 +166,11 @@ export class PlanCompiler {
         const where = compileExpr(p.condition, this.ctx([{ alias: a, fields: input.fields }], "filter()"));
         return this.passThrough(`SELECT * FROM (${input.sql}) AS ${quoteIdent(a)} WHERE ${where}`, input, p.id);
       }
-      case "aggregate": return this.aggregate(p);
-      case "join": return this.join(p);
+      case "aggregate": return compileAggregate(p, await this.compile(p.input), this.env);
+      case "join": {
+        const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
+        return compileJoin(p, left, right, this.env);
+      }
       case "sort": {
         const input = await this.compile(p.input);
         const a = this.alias();
@@ -293,142 +305,5 @@ export class PlanCompiler {
     const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${id}`], ...(it.hidden ? { hidden: true } : {}), ...(it.outputCast ? { outputCast: it.outputCast } : {}) }));
     return { sql: `SELECT ${sel} FROM (${input.sql}) AS ${quoteIdent(a)}`, fields };
   }
-
-  private async aggregate(p: Aggregate): Promise<Relation> {
-    const input = await this.compile(p.input);
-    const a = this.alias();
-    const ctx = this.ctx([{ alias: a, fields: input.fields }], p.pivot ? "pivot()" : "groupBy().agg()");
-    const keys = p.keys.map((k) => {
-      const source = k.kind === "column" ? ctx.scope.lookup(k.name, k.qualifier)[0]?.field : undefined;
-      const sql = compileExpr(k, ctx);
-      return { name: outputName(k), sql: source ? withOutputCast(source, sql) : sql, qualifiers: source?.qualifiers ?? [] };
-    });
-    // A generator key (a sliding F.window unnests one row per window) is computed below the GROUP BY.
-    let from = input.sql;
-    if (keys.some((k) => /\bunnest\(/i.test(k.sql))) {
-      from = `SELECT *, ${keys.map((k, i) => `${k.sql} AS "__weir_key${i}"`).join(", ")} FROM (${input.sql}) AS ${quoteIdent(a)}`;
-      keys.forEach((k, i) => { k.sql = `${quoteIdent(a)}."__weir_key${i}"`; });
-    }
-    const aggs: { name: string; sql: string }[] = [];
-    if (p.pivot) {
-      const values = p.pivot.values ?? (await this.pivotValues(input, p, ctx));
-      for (const v of values) {
-        for (const agg of p.aggs) {
-          const label = v === null ? "null" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
-          const cond: Expr = v === null
-            ? mk({ kind: "unary", op: "isnull", operand: p.pivot.column })
-            : mk({ kind: "binary", op: "=", left: p.pivot.column, right: mk({ kind: "literal", value: v }) });
-          aggs.push({ name: p.aggs.length === 1 ? label : `${label}_${outputName(agg)}`, sql: compileExpr(restrictAggregate(agg, cond), ctx) });
-        }
-      }
-    } else {
-      for (const agg of p.aggs) aggs.push({ name: outputName(agg), sql: compileExpr(agg, ctx) });
-    }
-    const items = [...keys, ...aggs.map((x) => ({ ...x, qualifiers: [] as readonly string[] }))];
-    if (items.length === 0) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "agg() needs at least one aggregate expression", { hint: 'e.g. df.groupBy("k").agg(F.count("*"))' });
-    const sqlNames = uniqueSqlNames(items.map((i) => i.name));
-    const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
-    const keyList = keys.map((k) => k.sql).join(", ");
-    const groupBy = keys.length === 0 ? "" : p.grouping === "groupBy" ? ` GROUP BY ${keyList}` : ` GROUP BY ${p.grouping.toUpperCase()} (${keyList})`;
-    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
-    return { sql: `SELECT ${sel} FROM (${from}) AS ${quoteIdent(a)}${groupBy}`, fields };
-  }
-
-  /** Spark computes pivot values when not given: the sorted distinct values of the pivot column. */
-  private async pivotValues(input: Relation, p: Aggregate, ctx: ExprContext): Promise<unknown[]> {
-    const col = compileExpr(p.pivot!.column, ctx);
-    const a = ctx.scope.entries[0]?.alias ?? "q";
-    const { rows } = await this.executor.query(`SELECT DISTINCT ${col} AS v FROM (${input.sql}) AS ${quoteIdent(a)} ORDER BY v NULLS FIRST LIMIT 10001`, this.params.bound, "pivot()");
-    if (rows.length > 10000) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "pivot() column has more than 10000 distinct values", { hint: "pass the values explicitly: pivot(col, [v1, v2, ...])" });
-    return rows.map((r) => r.v);
-  }
-
-  private async join(p: Join): Promise<Relation> {
-    const [left, right] = await Promise.all([this.compile(p.left), this.compile(p.right)]);
-    const la = this.alias("l");
-    const ra = this.alias("r");
-    const lf = left.fields.filter((f) => !f.hidden);
-    const rf = right.fields.filter((f) => !f.hidden);
-    const entries = [{ alias: la, fields: lf }, { alias: ra, fields: rf }];
-    const ctx = this.ctx(entries, "join()");
-    const kind = { inner: "INNER JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL OUTER JOIN", left_semi: "SEMI JOIN", left_anti: "ANTI JOIN", cross: "CROSS JOIN" }[p.how];
-    const from = `(${left.sql}) AS ${quoteIdent(la)} ${kind} (${right.sql}) AS ${quoteIdent(ra)}`;
-    const items: { name: string; sql: string; qualifiers: readonly string[] }[] = [];
-    const leftOnly = p.how === "left_semi" || p.how === "left_anti";
-    let on = "";
-    if (p.using) {
-      const lscope = new Scope([{ alias: la, fields: lf }], "join() (left side)");
-      const rscope = new Scope([{ alias: ra, fields: rf }], "join() (right side)");
-      const usedL = new Set<Field>();
-      const usedR = new Set<Field>();
-      const conds: string[] = [];
-      for (const name of p.using) {
-        const l = lscope.lookup(name)[0];
-        const r = rscope.lookup(name)[0];
-        if (!l) throw lscope.unknown(name);
-        if (!r) throw rscope.unknown(name);
-        usedL.add(l.field);
-        usedR.add(r.field);
-        const lsql = `${quoteIdent(la)}.${quoteIdent(l.field.sqlName)}`;
-        const rsql = `${quoteIdent(ra)}.${quoteIdent(r.field.sqlName)}`;
-        conds.push(`${lsql} = ${rsql}`);
-        const sql = p.how === "full" ? `COALESCE(${lsql}, ${rsql})` : p.how === "right" ? rsql : lsql;
-        items.push({ name: l.field.name, sql: withOutputCast(l.field, sql), qualifiers: [...l.field.qualifiers, ...(leftOnly ? [] : r.field.qualifiers)] });
-      }
-      on = conds.length ? ` ON ${conds.join(" AND ")}` : "";
-      for (const f of lf) if (!usedL.has(f)) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
-      if (!leftOnly) for (const f of rf) if (!usedR.has(f)) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
-    } else {
-      if (p.condition) on = ` ON ${compileExpr(p.condition, ctx)}`;
-      else if (p.how !== "cross") on = " ON true";
-      for (const f of lf) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(la)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
-      if (!leftOnly) for (const f of rf) items.push({ name: f.name, sql: withOutputCast(f, `${quoteIdent(ra)}.${quoteIdent(f.sqlName)}`), qualifiers: f.qualifiers });
-    }
-    if (p.how === "cross" && on) throw new AnalysisError("WEIR_INVALID_ARGUMENT", "A cross join takes no join condition", { hint: "use crossJoin(other), or an inner join with the condition" });
-    const sqlNames = uniqueSqlNames(items.map((i) => i.name));
-    const sel = items.map((it, i) => `${it.sql} AS ${quoteIdent(sqlNames[i]!)}`).join(", ");
-    const fields = items.map((it, i) => ({ name: it.name, sqlName: sqlNames[i]!, qualifiers: [...it.qualifiers, `#${p.id}`] }));
-    return { sql: `SELECT ${sel} FROM ${from}${on}`, fields };
-  }
 }
 
-/** The output name of a select-list expression (alias, column name, or Spark's generated name). */
-export function outputName(e: Expr): string {
-  if (e.kind === "alias") return e.name;
-  if (e.kind === "column") {
-    const dot = e.name.lastIndexOf(".");
-    return dot > 0 && e.qualifier === undefined ? e.name.slice(dot + 1) : e.name;
-  }
-  if (e.kind === "getField") return e.field;
-  return exprName(e);
-}
-
-/** Restrict an aggregate to the rows where `cond` holds, by nulling its arguments elsewhere (pivot). */
-function restrictAggregate(agg: Expr, cond: Expr): Expr {
-  const inner = agg.kind === "alias" ? agg.expr : agg;
-  if (inner.kind !== "call" || !AGGREGATES.has(inner.name)) {
-    throw new AnalysisError("WEIR_INVALID_ARGUMENT", `pivot() aggregates must be aggregate function calls, got ${exprName(inner)}`, { hint: 'e.g. .pivot("k").agg(F.sum("v"))' });
-  }
-  const args = (inner.args.length ? inner.args : [mk({ kind: "star" })]).map((a) =>
-    mk<Expr>({ kind: "case", branches: [{ when: cond, then: a.kind === "star" ? mk({ kind: "literal", value: 1 }) : a }] }));
-  return mk({ ...inner, args });
-}
-
-/** DuckDB's JSON structure description of a type, for from_json. */
-function jsonStructure(type: DataType): unknown {
-  switch (type.kind) {
-    case "struct": return Object.fromEntries(type.fields.map((f) => [f.name, jsonStructure(f.type)]));
-    case "array": return [jsonStructure(type.elementType)];
-    case "map": return `MAP(${toDuckDBType(type.keyType)}, ${toDuckDBType(type.valueType)})`;
-    default: return toDuckDBType(type);
-  }
-}
-
-/** A select item that is a ranking window function, rewritten to defer its INT cast (see rankingInt). */
-function deferredRanking(e: Expr): Expr | undefined {
-  const inner = e.kind === "alias" ? e.expr : e;
-  if (inner.kind !== "window" || inner.fn.kind !== "call" || !RANKING_FUNCTIONS.has(inner.fn.name)) return undefined;
-  const fn = mk({ ...inner.fn, options: { ...(inner.fn.options ?? {}), deferCast: true } });
-  const win = mk({ ...inner, fn });
-  return e.kind === "alias" ? mk({ ...e, expr: win }) : win;
-}
