@@ -1,18 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { WeirError } from "../../../src/index.js";
-import { session, tree } from "./fixtures.js";
-
-async function failure(fn: () => Promise<unknown>): Promise<WeirError> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.ok(e instanceof WeirError, String(e));
-    return e;
-  }
-  assert.fail("expected an error");
-}
+import { failure, session, tree } from "./fixtures.js";
 
 test("read_json in SQL on a malformed line is WEIR_MALFORMED_RECORD naming the file and the physical line", async (tc) => {
   const spark = await session(tc);

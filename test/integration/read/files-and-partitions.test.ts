@@ -2,15 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { utimes } from "node:fs/promises";
 import path from "node:path";
-import { F, WeirError, col } from "../../../src/index.js";
-import { session, tree } from "./fixtures.js";
-
-function failure(fn: () => Promise<unknown>): Promise<WeirError> {
-  return fn().then(() => assert.fail("expected an error"), (e: unknown) => {
-    assert.ok(e instanceof WeirError, String(e));
-    return e;
-  });
-}
+import { F, col } from "../../../src/index.js";
+import { failure, session, tree } from "./fixtures.js";
 
 /** sales/year=Y/month=M/part.csv for 2023–2024, months 1–3: 6 files, one row each. */
 async function partitioned(tc: Parameters<typeof session>[0]): Promise<string> {

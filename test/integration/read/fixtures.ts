@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
-import { Session } from "../../../src/index.js";
+import { Session, WeirError } from "../../../src/index.js";
 
 /** A small session for read tests, closed when the test ends. */
 export async function session(t: TestContext): Promise<Session> {
@@ -36,4 +37,15 @@ export async function jsonLinesUnder(dir: string): Promise<Record<string, unknow
 /** Number of non-blank lines of a text (data records of a JSON-lines file; data rows + header of a CSV). */
 export function nonBlankLines(text: string): number {
   return text.split("\n").filter((l) => l.trim() !== "").length;
+}
+
+/** The WeirError `fn` rejects with; fails the test when it succeeds or fails with anything else. */
+export async function failure(fn: () => Promise<unknown>): Promise<WeirError> {
+  try {
+    await fn();
+  } catch (e) {
+    assert.ok(e instanceof WeirError, String(e));
+    return e;
+  }
+  assert.fail("expected an error");
 }

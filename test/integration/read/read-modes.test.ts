@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { WeirError, t } from "../../../src/index.js";
-import { jsonLinesUnder, nonBlankLines, session, tree } from "./fixtures.js";
+import { t } from "../../../src/index.js";
+import { failure, jsonLinesUnder, nonBlankLines, session, tree } from "./fixtures.js";
 
 // Lines 2..7 of the CSV (line 1 is the header): good, bad type, too few fields, too many fields, good, unterminated quote.
 const CSV = 'id,qty,name\n1,10,a\n2,xx,b\n3,30\n4,40,d,extra\n6,60,f\n"7,70,g\n';
@@ -15,13 +15,6 @@ const csvSchema = t.struct({ id: t.int32(), qty: t.int32(), name: t.string() });
 async function malformedFiles(tc: Parameters<typeof session>[0]): Promise<{ csv: string; json: string; root: string }> {
   const root = await tree(tc, { "in/a.csv": CSV, "in/b.json": JSON_LINES });
   return { root, csv: path.join(root, "in/a.csv"), json: path.join(root, "in/b.json") };
-}
-
-function failure(fn: () => Promise<unknown>): Promise<WeirError> {
-  return fn().then(() => assert.fail("expected an error"), (e: unknown) => {
-    assert.ok(e instanceof WeirError, String(e));
-    return e;
-  });
 }
 
 test("CSV PERMISSIVE without a corrupt column keeps every record: bad fields become NULL, missing fields NULL", async (tc) => {
