@@ -5,7 +5,6 @@
  * visible, and rerunning the operation converges to the expected state.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import * as path from "node:path";
@@ -13,6 +12,7 @@ import { after, before, test } from "node:test";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { Session, t } from "../../../src/index.js";
 import { commitVersions, replay, rowsOf, type Json } from "./independent-reader.js";
+import { runAndKill } from "../run-and-kill.js";
 
 const CHILD = path.join(import.meta.dirname, "fixtures", "delta-writer-child.ts");
 const LANES = 5;
@@ -38,20 +38,6 @@ const keysOf = (rows: readonly Json[]): string => rows.map((r) => `${r.worker}/$
 const readVersion = async (root: string, v?: number): Promise<Json[]> =>
   (await (v === undefined ? spark.read.format("delta") : spark.read.format("delta").option("versionAsOf", v)).load(root).collect()) as Json[];
 
-/** Start the child and SIGKILL it `delayMs` after its first commit (or when it is done, if sooner). */
-function runAndKill(args: string[], delayMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "ignore"] });
-    let armed = false;
-    p.stdout.on("data", () => {
-      if (armed) return;
-      armed = true;
-      setTimeout(() => p.kill("SIGKILL"), delayMs);
-    });
-    p.on("close", () => resolve());
-  });
-}
-
 async function lane(id: number): Promise<number> {
   const root = path.join(tmp, `t${id}`);
   await spark.createDataFrame([{ worker: 0, seq: 0, part: "p0" }], schema).write.format("delta").partitionBy("part").save(root);
@@ -69,7 +55,7 @@ async function lane(id: number): Promise<number> {
     batchSize.set(worker, op === "overwrite" ? 3 : 2);
     batchSize.set(1000 + worker, op === "overwrite" ? 3 : 2);
     const before = commitVersions(root);
-    await runAndKill([op, root, String(worker), "30"], Math.floor(rand() * 250));
+    await runAndKill(CHILD, [op, root, String(worker), "30"], Math.floor(rand() * 250));
     const now = commitVersions(root);
     assert.deepEqual(now.slice(0, before.length), before, "no committed version disappeared");
     assert.deepEqual(now, Array.from({ length: now.length }, (_, i) => i), "versions stay contiguous");

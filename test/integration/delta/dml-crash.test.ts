@@ -5,12 +5,12 @@
  * the operation converges to the expected state.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { DeltaTable, Session, t } from "../../../src/index.js";
+import { runAndKill } from "../run-and-kill.js";
 
 type R = Record<string, unknown>;
 const CHILD = path.join(import.meta.dirname, "fixtures", "delta-dml-child.ts");
@@ -26,19 +26,6 @@ const versions = (root: string): number[] => readdirSync(path.join(root, "_delta
 const keyOf = (rows: readonly R[]): string => rows.map((r) => `${r.id}:${r.qty}:${r.day}`).sort().join(",");
 const readAt = async (root: string, v?: number): Promise<R[]> =>
   (v === undefined ? spark.read.format("delta") : spark.read.format("delta").option("versionAsOf", v)).load(root).collect() as Promise<R[]>;
-
-function runAndKill(args: string[], delayMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["ignore", "pipe", "ignore"] });
-    let armed = false;
-    p.stdout.on("data", () => {
-      if (armed) return;
-      armed = true;
-      setTimeout(() => p.kill("SIGKILL"), delayMs);
-    });
-    p.on("close", () => resolve());
-  });
-}
 
 /**
  * Record every version not yet recorded; the last version committed before the kill must still read the same
@@ -67,7 +54,7 @@ async function mergeLane(): Promise<number> {
   await check(root, recorded, []);
   for (let trial = 1; trial <= TRIALS; trial++) {
     const before = versions(root);
-    await runAndKill(["upsert-loop", root, String(trial)], Math.floor(rand() * 400));
+    await runAndKill(CHILD, ["upsert-loop", root, String(trial)], Math.floor(rand() * 400));
     await check(root, recorded, before);
     // Whatever was committed is a whole MERGE: the 50 keys all carry the same trial's value.
     const latest = await readAt(root);
@@ -97,7 +84,7 @@ async function optimizeLane(): Promise<void> {
     const expected = keyOf(await readAt(root));
     const before = versions(root);
     await check(root, recorded, []);
-    await runAndKill(["optimize", root], Math.floor(rand() * 600));
+    await runAndKill(CHILD, ["optimize", root], Math.floor(rand() * 600));
     await check(root, recorded, before);
     assert.equal(keyOf(await readAt(root)), expected, "compaction never changes the rows");
     await (await DeltaTable.forPath(spark, root)).optimize().executeCompaction();

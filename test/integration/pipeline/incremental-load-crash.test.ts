@@ -6,12 +6,12 @@
  * agrees with the target's commits.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { Session, col, getWatermark, incrementalLoad, readCommittedState, t } from "../../../src/index.js";
+import { runAndKill } from "../run-and-kill.js";
 
 type R = Record<string, unknown>;
 const CHILD = path.join(import.meta.dirname, "fixtures", "pipeline-child.ts");
@@ -30,18 +30,9 @@ let seed = 7;
 const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
 
 /** Run the child; kill it `delayMs` after it began loading. Resolves with whether it finished, and how long it ran. */
-function runAndKill(delayMs: number): Promise<{ done: boolean; ms: number }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CHILD, "incremental", warehouse, source, target, bronze], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    let started = 0;
-    p.stdout.on("data", (b: Buffer) => {
-      const first = out === "";
-      out += b.toString();
-      if (first) { started = Date.now(); setTimeout(() => p.kill("SIGKILL"), delayMs); }
-    });
-    p.on("close", () => resolve({ done: out.includes("done"), ms: Date.now() - started }));
-  });
+async function runChildAndKill(delayMs: number): Promise<{ done: boolean; ms: number }> {
+  const { out, ms } = await runAndKill(CHILD, ["incremental", warehouse, source, target, bronze], delayMs, "inherit");
+  return { done: out.includes("done"), ms };
 }
 
 const load = (): ReturnType<typeof incrementalLoad> => incrementalLoad(spark, {
@@ -64,7 +55,7 @@ test(`incrementalLoad killed at random points (${TRIALS} trials) then rerun equa
     if (trial > 1) rows.push({ id: nextId++, amount: -trial, updated_at: last });
     await spark.createDataFrame(rows, schema).write.format("delta").mode("append").save(source);
 
-    const child = await runAndKill(Math.floor(rand() * loadMs));
+    const child = await runChildAndKill(Math.floor(rand() * loadMs));
     if (child.done) { completedByChild++; loadMs = child.ms; }
     const rerun = await load();
     ctx.diagnostic(`trial ${trial}: child ${child.done ? "finished" : "killed"}; rerun ${rerun.recovered ? "recovered a committed batch" : rerun.rowsExtracted ? `loaded ${rerun.rowsExtracted} rows` : "found nothing new"}`);

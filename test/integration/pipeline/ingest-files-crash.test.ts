@@ -5,12 +5,12 @@
  * every landed file exactly once — as a from-scratch ingestion would — and the ledger lists each file once.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { Session, ingestFiles } from "../../../src/index.js";
+import { runAndKill } from "../run-and-kill.js";
 
 const CHILD = path.join(import.meta.dirname, "fixtures", "pipeline-child.ts");
 const TRIALS = 10;
@@ -25,18 +25,10 @@ after(async () => { await spark.close(); rmSync(dir, { recursive: true, force: t
 let seed = 11;
 const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
 
-function runAndKill(delayMs: number): Promise<{ done: boolean; ms: number }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CHILD, "ingest", warehouse, landing, target, "3"], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    let started = 0;
-    p.stdout.on("data", (b: Buffer) => {
-      const first = out === "";
-      out += b.toString();
-      if (first) { started = Date.now(); setTimeout(() => p.kill("SIGKILL"), delayMs); }
-    });
-    p.on("close", () => resolve({ done: out.includes("done"), ms: Date.now() - started }));
-  });
+/** Run the child; kill it `delayMs` after it began loading. Resolves with whether it finished, and how long it ran. */
+async function runChildAndKill(delayMs: number): Promise<{ done: boolean; ms: number }> {
+  const { out, ms } = await runAndKill(CHILD, ["ingest", warehouse, landing, target, "3"], delayMs, "inherit");
+  return { done: out.includes("done"), ms };
 }
 
 test(`ingestFiles killed at random points (${TRIALS} trials) then rerun ingests every file exactly once`, { timeout: 240_000 }, async (ctx) => {
@@ -62,7 +54,7 @@ test(`ingestFiles killed at random points (${TRIALS} trials) then rerun ingests 
       }
       writeFileSync(path.join(landing, `f-${String(files++).padStart(4, "0")}.json`), `${lines.join("\n")}\n`);
     }
-    const child = await runAndKill(Math.floor(rand() * loadMs));
+    const child = await runChildAndKill(Math.floor(rand() * loadMs));
     if (child.done) loadMs = child.ms;
     const rerun = await ingestFiles(spark, { source: landing, format: "json", target, schemaEvolution: "rescue", maxFilesPerBatch: 3, name: "crash_ingest" });
     ctx.diagnostic(`trial ${trial}: child ${child.done ? "finished" : "killed"}; rerun ingested ${rerun.files.length} files${rerun.recovered ? " after repairing the ledger" : ""}`);
