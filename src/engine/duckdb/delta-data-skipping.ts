@@ -15,6 +15,7 @@ import { quoteIdent } from "../../util/index.js";
 import { compileExpr } from "./compiler/compile-expr.js";
 import { Scope, type Field } from "./compiler/relation.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
+import { partitionText, statText } from "./delta-file-stats.js";
 import { ParamCollector } from "./params.js";
 
 const SKIPPABLE = new Set(["byte", "short", "integer", "long", "float", "double", "decimal", "date", "timestamp", "timestamp_ntz", "string"]);
@@ -106,27 +107,8 @@ const minName = (c: StatColumn): string => `__min_${c.index}`;
 const maxName = (c: StatColumn): string => `__max_${c.index}`;
 const nullsName = (c: StatColumn): string => `__nulls_${c.index}`;
 
-function partitionText(f: DeltaFile, name: string): string | null {
-  const raw = f.add.partitionValues;
-  const v = name in raw ? raw[name] : Object.entries(raw).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  return v === undefined || v === null || v === "" || v === "__HIVE_DEFAULT_PARTITION__" ? null : v;
-}
-
 function numberOrNull(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-/** A statistic as text DuckDB can cast; null when absent or not trustworthy. */
-function statText(v: unknown, type: DataType): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) return null;
-    // JSON numbers beyond 2^53 were rounded by the parser: the bound may be wrong in either direction.
-    if ((type.kind === "long" || type.kind === "decimal") && !Number.isSafeInteger(Math.trunc(v))) return null;
-    return String(v);
-  }
-  if (typeof v === "string") return type.kind === "string" || type.kind === "date" || type.kind.startsWith("timestamp") || type.kind === "decimal" ? v : null;
-  return null;
 }
 
 function isDeterministic(e: Expr): boolean {

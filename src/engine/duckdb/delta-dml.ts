@@ -19,6 +19,7 @@ import { quoteIdent } from "../../util/index.js";
 import { compileExpr } from "./compiler/compile-expr.js";
 import { Scope, type Field } from "./compiler/relation.js";
 import { pruneDeltaFiles } from "./delta-data-skipping.js";
+import { partitionText } from "./delta-file-stats.js";
 import { deltaRelation } from "./delta-scan.js";
 import { DuckDBCheckpointWriter } from "./duckdb-checkpoint-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
@@ -160,7 +161,7 @@ export async function evalOnPartitions(
   const fields: Field[] = parts.map((p) => ({ name: p.name, sqlName: p.name, qualifiers: alias ? [alias] : [] }));
   try {
     const cond = compileExpr(condition, { scope: new Scope([{ ...(alias ? { alias } : {}), fields }], "partition predicate"), params });
-    const cols = parts.map((p) => `CAST(unnest(${params.bind(files.map((f) => rawPartition(f, p.name)), t.array(t.string()))}) AS ${toDuckDBType(p.type)}) AS ${quoteIdent(p.name)}`);
+    const cols = parts.map((p) => `CAST(unnest(${params.bind(files.map((f) => partitionText(f, p.name)), t.array(t.string()))}) AS ${toDuckDBType(p.type)}) AS ${quoteIdent(p.name)}`);
     const from = `(SELECT unnest(${params.bind(files.map((_, i) => i))}) AS "__i", ${cols.join(", ")})${alias ? ` AS ${quoteIdent(alias)}` : ""}`;
     const { rows } = await executor.query(`SELECT "__i", CAST((${cond}) AS BOOLEAN) AS "__v" FROM ${from}`, params.bound, "partition predicate");
     const out: (boolean | null)[] = files.map(() => null);
@@ -169,12 +170,6 @@ export async function evalOnPartitions(
   } catch {
     return undefined;
   }
-}
-
-function rawPartition(f: DeltaFile, name: string): string | null {
-  const raw = f.add.partitionValues;
-  const v = name in raw ? raw[name] : Object.entries(raw).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  return v === undefined || v === null || v === "" || v === "__HIVE_DEFAULT_PARTITION__" ? null : v;
 }
 
 /** The files a predicate can touch, and what the operation read for conflict detection. */

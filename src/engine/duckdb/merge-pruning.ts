@@ -6,8 +6,9 @@
  * many files prunes nothing, keys clustered in a few files prune the rest). Missing stats keep the file.
  */
 import type { DeltaFile, Snapshot } from "../../delta/index.js";
-import { t, toDuckDBType, type DataType } from "../../types/index.js";
+import { t, toDuckDBType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
+import { partitionText, statText } from "./delta-file-stats.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import type { MergeKey } from "./merge-keys.js";
 import { ParamCollector } from "./params.js";
@@ -66,21 +67,4 @@ export async function pruneByKeys(executor: DuckDBExecutor, srcTable: string, ke
     if (isPartition) partitionFiles = files;
   }
   return { files, partitionFiles };
-}
-
-function partitionText(f: DeltaFile, name: string): string | null {
-  const raw = f.add.partitionValues;
-  const v = name in raw ? raw[name] : Object.entries(raw).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  return v === undefined || v === null || v === "" || v === "__HIVE_DEFAULT_PARTITION__" ? null : v;
-}
-
-/** A statistic as text DuckDB can cast; null when absent or not trustworthy (then the file is kept). */
-function statText(v: unknown, type: DataType): string | null {
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) return null;
-    if ((type.kind === "long" || type.kind === "decimal") && !Number.isSafeInteger(Math.trunc(v))) return null;
-    return String(v);
-  }
-  if (typeof v === "string") return type.kind === "string" || type.kind === "date" || type.kind.startsWith("timestamp") || type.kind === "decimal" ? v : null;
-  return null;
 }
