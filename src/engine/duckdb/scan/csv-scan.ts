@@ -19,7 +19,7 @@ import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, fromReadType, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
+  bindFiles, columnsLiteral, fileOptions, formatOptions, fromReadType, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
   type ScanInput,
 } from "./scan-input.js";
 
@@ -74,14 +74,6 @@ function duckdbEncoding(spark: string): string {
   if (e === "utf16" || e === "utf16le") return "utf-16";
   if (e === "latin1" || e === "iso88591") return "latin-1";
   return spark;
-}
-
-function formatOptions(input: ScanInput): string[] {
-  const o = input.scan.options;
-  const opts: string[] = [];
-  if (o.dateFormat !== undefined) opts.push(`dateformat = ${quoteString(sparkToStrftime(o.dateFormat))}`);
-  if (o.timestampFormat !== undefined) opts.push(`timestampformat = ${quoteString(sparkToStrftime(o.timestampFormat))}`);
-  return opts;
 }
 
 /**

@@ -21,7 +21,7 @@ import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } 
 import type { ReadColumn } from "./read-options.js";
 import { filesFingerprint } from "./scan-input.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
+  bindFiles, columnsLiteral, fileOptions, formatOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
 } from "./scan-input.js";
 
 const LINE = quoteIdent("__weir_line");
@@ -69,14 +69,6 @@ function inferred(type: DataType): DataType {
     case "struct": return { ...type, fields: type.fields.map((f) => ({ ...f, type: inferred(f.type) })) };
     default: return type;
   }
-}
-
-function formatOptions(input: ScanInput): string[] {
-  const o = input.scan.options;
-  const opts: string[] = [];
-  if (o.dateFormat !== undefined) opts.push(`dateformat = ${quoteString(sparkToStrftime(o.dateFormat))}`);
-  if (o.timestampFormat !== undefined) opts.push(`timestampformat = ${quoteString(sparkToStrftime(o.timestampFormat))}`);
-  return opts;
 }
 
 /** DuckDB's read_json over whole records (one pass, fastest). */

@@ -6,7 +6,7 @@
 import type { InputFile, PartitionColumn } from "../../../io/index.js";
 import type { Scan } from "../../../plan/index.js";
 import { toDuckDBType, type DataType } from "../../../types/index.js";
-import { quoteIdent, quoteString } from "../../../util/index.js";
+import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js";
 import type { DuckDBExecutor } from "../duckdb-executor.js";
 import { ParamCollector } from "../params.js";
 import type { Reject } from "./bad-records.js";
@@ -38,6 +38,18 @@ export function fileOptions(partitionColumns: readonly PartitionColumn[]): strin
   } else {
     opts.push("hive_partitioning = false");
   }
+  return opts;
+}
+
+/**
+ * The date and timestamp format options of read_csv/read_json, from Spark's `dateFormat`/`timestampFormat`.
+ * @example `formatOptions(input) // ["dateformat = '%d/%m/%Y'"]`
+ */
+export function formatOptions(input: ScanInput): string[] {
+  const o = input.scan.options;
+  const opts: string[] = [];
+  if (o.dateFormat !== undefined) opts.push(`dateformat = ${quoteString(sparkToStrftime(o.dateFormat))}`);
+  if (o.timestampFormat !== undefined) opts.push(`timestampformat = ${quoteString(sparkToStrftime(o.timestampFormat))}`);
   return opts;
 }
 
