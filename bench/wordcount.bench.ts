@@ -161,6 +161,12 @@ export async function run(opts: { smoke: boolean; mb?: number; highCardinality?:
           combine: (w: string, ns: number[], emit: Emit<string, number>) => { let s = 0; for (const n of ns) s += n; emit(w, s); },
           reduce: (w: string, ns: number[], emit: Emit<string, number>) => { let s = 0; for (const n of ns) s += n; emit(w, s); },
         })).collect())],
+        [`Weir mapReduce+combineOp (fold), ${workers} workers`, async () => summarize(await (await spark.mapReduce({
+          input: file,
+          map: (_offset: number, line: string, emit: Emit<string, number>) => { for (const w of line.split(" ")) if (w) emit(w, 1); },
+          combineOp: (a: number, b: number) => a + b,
+          reduce: (w: string, ns: number[], emit: Emit<string, number>) => { let s = 0; for (const n of ns) s += n; emit(w, s); },
+        })).collect())],
         [`DuckDB SQL, ${workers} threads`, () => duckdb(file, workers)],
       ];
       const results = engines.map(() => ({ wall: [] as number[], cpu: [] as number[], out: undefined as Count | undefined }));

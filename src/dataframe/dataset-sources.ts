@@ -3,7 +3,7 @@
  * MapReduce model on top of them (mapReduce).
  */
 import { WeirError } from "../errors/index.js";
-import { LineageNode, ShuffleDependency, type FnOptions, type TextSplit } from "../engine/index.js";
+import { LineageNode, ShuffleDependency, shipFunction, type FnOptions, type MapSide, type ShippedFunction, type TextSplit } from "../engine/index.js";
 import { listInputFiles } from "../io/index.js";
 import { Dataset, type UserFn } from "./dataset.js";
 import type { DatasetContext } from "./dataset-context.js";
@@ -63,7 +63,10 @@ export type Emit<K, V> = (key: K, value: V) => void;
 /**
  * A MapReduce job (Dean & Ghemawat; Hadoop's model). `input` is text (file paths → key: byte offset, value:
  * line), an array of [key, value] pairs or a pair Dataset. `combine` runs on map outputs per map task (any number
- * of times), `reduce` once per key with all its values; both emit [key, value] pairs.
+ * of times), `reduce` once per key with all its values; both emit [key, value] pairs. `combineOp` instead of
+ * `combine` declares the combiner an associative, commutative binary function (Hadoop/Spark's reduceByKey
+ * contract): map outputs are then folded into the map-side hash table on emit, which is as fast as reduceByKey,
+ * and `reduce` receives the folded partial values of each key (ADR 002, "Combiners").
  * @example
  * ```ts
  * const counts = await spark.mapReduce({
@@ -79,6 +82,11 @@ export interface MapReduceSpec<K1, V1, K2, V2, K3, V3> {
   readonly input: string | readonly string[] | Dataset<[K1, V1]> | readonly (readonly [K1, V1])[];
   readonly map: UserFn<(key: K1, value: V1, emit: Emit<K2, V2>) => void>;
   readonly combine?: UserFn<(key: K2, values: V2[], emit: Emit<K2, V2>) => void>;
+  /**
+   * The combiner as an associative, commutative fold of two values, e.g. `(a, b) => a + b` (exclusive with
+   * `combine`). Values of a key are folded as they are emitted, any number of times, in any grouping.
+   */
+  readonly combineOp?: UserFn<(a: V2, b: V2) => V2>;
   readonly reduce: UserFn<(key: K2, values: V2[], emit: Emit<K3, V3>) => void>;
   /** Reduce tasks (default: the number of map tasks). */
   readonly numReducers?: number;
@@ -96,11 +104,26 @@ export async function mapReduce<K1, V1, K2, V2, K3, V3>(ctx: DatasetContext, spe
   const options: FnOptions = spec.capture ? { capture: spec.capture } : {};
   const map = input.ship(spec.map, options, "mapReduce() map");
   const reduce = input.ship(spec.reduce, options, "mapReduce() reduce");
-  const combine = spec.combine ? input.ship(spec.combine, options, "mapReduce() combine") : undefined;
+  if (spec.combine !== undefined && spec.combineOp !== undefined) {
+    throw new WeirError("WEIR_INVALID_ARGUMENT", "mapReduce(): combine and combineOp are both given: a job has one combiner",
+      { hint: "keep combineOp for a fold such as (a, b) => a + b (faster), or combine for any other combiner" });
+  }
   const n = spec.numReducers ?? input.getNumPartitions();
   if (!Number.isInteger(n) || n < 1) throw new WeirError("WEIR_INVALID_ARGUMENT", `mapReduce(): numReducers must be a positive integer, got ${n}`, { hint: "e.g. numReducers: 4" });
+  let mapSide: MapSide = { kind: "none" };
+  let fns: ShippedFunction[] = [];
+  if (spec.combineOp !== undefined) { // a fold: the same map-side table as reduceByKey (identity, op)
+    const op = input.ship(spec.combineOp, options, "mapReduce() combineOp");
+    const identity = shipFunction((v: unknown) => v, {}, "mapReduce() combineOp");
+    mapSide = { kind: "combine", create: identity.spec.id, merge: op.spec.id };
+    fns = [identity, op];
+  } else if (spec.combine !== undefined) {
+    const combine = input.ship(spec.combine, options, "mapReduce() combine");
+    mapSide = { kind: "mrCombine", fn: combine.spec.id };
+    fns = [combine];
+  }
   const mapped = input.narrow<[K2, V2]>("map", { op: "mrMap", fn: map.spec.id }, [map]);
-  const dep = new ShuffleDependency(mapped.node, { kind: "hash", n }, combine ? { kind: "mrCombine", fn: combine.spec.id } : { kind: "none" }, combine ? [combine] : []);
+  const dep = new ShuffleDependency(mapped.node, { kind: "hash", n }, mapSide, fns);
   const grouped = mapped.derive<[K2, V2[]]>(new LineageNode("shuffle", n, { type: "shuffled", deps: [dep], reduce: { mode: "group" } }));
   return grouped.narrow<[K3, V3]>("reduce", { op: "mrReduce", fn: reduce.spec.id }, [reduce]);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Session, type Emit } from "../../src/index.js";
-import { canon, randomPairs, wordCountRef, zipfLines } from "./reference.js";
+import { canon, randomPairs, reduceRef, wordCountRef, zipfLines } from "./reference.js";
 
 // Map-side combining has a fast path for numeric values (unboxed accumulators, batched combiner calls) and a
 // generic path; these tests drive both, and the switch between them, under normal and tiny task budgets.
@@ -22,6 +22,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const sumAny = (k: string | number, vs: number[], emit: Emit<string | number, number>): void => { let s = 0; for (const v of vs) s += v; emit(k, s); };
 const sum = (w: string, vs: number[], emit: Emit<string, number>): void => { let s = 0; for (const v of vs) s += v; emit(w, s); };
 
 describe("map-side combining", () => {
@@ -61,6 +62,45 @@ describe("map-side combining", () => {
       ref.set(k, [...(ref.get(k) ?? []), v.startsWith("x") ? v : String(Number(v))]);
     }
     assert.deepEqual(new Map(await ds.collect()), new Map([...ref].map(([k, vs]) => [k, vs.sort().join(",")])));
+  });
+
+  test("mapReduce with combineOp (the fold fast path) gives the same counts as the general combiner on random data, under both budgets", async () => {
+    const map = (_o: number, line: string, emit: Emit<string, number>): void => { for (const w of line.split(" ")) if (w) emit(w, 1); };
+    for (const seed of [3, 11, 29]) {
+      const lines = zipfLines(seed, 1500, 50 + seed * 40);
+      const file = path.join(dir, `fold-${seed}.txt`);
+      writeFileSync(file, lines.join("\n") + "\n");
+      for (const session of [spark, tiny]) {
+        const general = new Map(await (await session.mapReduce({ input: file, numReducers: 3, combine: sum, reduce: sum, map })).collect());
+        const fold = new Map(await (await session.mapReduce({ input: file, numReducers: 3, combineOp: (a, b) => a + b, reduce: sum, map })).collect());
+        assert.deepEqual(fold, general);
+        assert.deepEqual(fold, wordCountRef(lines));
+      }
+    }
+    // Pair input with integer keys and fractional values: per-key sums equal the single-threaded reference.
+    const pairs = randomPairs(17, 4000).map(([k, v]): [string | number, number] => [k, v / 8]);
+    const ref = new Map(reduceRef(pairs, (a, b) => a + b));
+    for (const session of [spark, tiny]) {
+      const got = await (await session.mapReduce({ input: pairs, numReducers: 2, combineOp: (a: number, b: number) => a + b,
+        map: (k: string | number, v: number, emit: Emit<string | number, number>) => emit(k, v), reduce: sumAny })).collect();
+      assert.deepEqual(new Map(got), ref);
+    }
+  });
+
+  test("mapReduce with combineOp folding non-numeric values (string max) equals the reference", async () => {
+    const pairs = randomPairs(5, 2000).map(([k, v]): [string, string] => [`g${k}`, `v${v}`]);
+    const max = (a: string, b: string): string => (a > b ? a : b);
+    const got = await (await spark.mapReduce({ input: pairs, numReducers: 2, combineOp: max,
+      map: (k: string, v: string, emit: Emit<string, string>) => emit(k, v),
+      reduce: (k: string, vs: string[], emit: Emit<string, string>) => emit(k, vs.reduce((a, b) => (a > b ? a : b))) })).collect();
+    const ref = new Map<string, string>();
+    for (const [k, v] of pairs) { const e = ref.get(k); ref.set(k, e === undefined || v > e ? v : e); }
+    assert.deepEqual(new Map(got), ref);
+  });
+
+  test("mapReduce with both combine and combineOp fails at submission with WEIR_INVALID_ARGUMENT", async () => {
+    await assert.rejects(spark.mapReduce({ input: [["a", 1]] as [string, number][], combine: sum, combineOp: (a: number, b: number) => a + b, reduce: sum,
+      map: (k: string, v: number, emit: Emit<string, number>) => emit(k, v) }), (e: Error & { code?: string }) => e.code === "WEIR_INVALID_ARGUMENT" && /combineOp/.test(e.message));
   });
 
   test("reduceByKey over nearly all-distinct keys (map-side combining switches itself off) equals the reference", async () => {
