@@ -10,16 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DeltaTable, F, Session } from "../src/index.js";
-import { formatTable, ratio, secs, timed } from "./report.js";
-
-/** A printable result table. */
-export interface BenchTable {
-  readonly title: string;
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly text: string;
-  readonly ok: boolean;
-}
+import { formatTable, ratio, secs, timed, type BenchTable } from "./report.js";
 
 const DAYS = 100;
 const FILES_UNPARTITIONED = 40;

@@ -15,8 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { col, F, Session } from "../src/index.js";
-import { formatTable, median, ratio, secs, timed } from "./report.js";
-import type { BenchTable } from "./delta-merge.bench.js";
+import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
 
 /** Rows of one file: ids [from, to), a quantity and a 40-byte note so files have some width. */
 function rowsSql(from: number, to: number): string {

@@ -16,15 +16,10 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { Session, col, incrementalLoad } from "../src/index.js";
-import { formatTable, ratio, secs, timed } from "./report.js";
+import { formatTable, ratio, secs, timed, type BenchTable as ReportTable } from "./report.js";
 
-/** A printable result table. */
-export interface BenchTable {
-  readonly title: string;
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly text: string;
-  readonly ok: boolean;
+/** A printable result table (see report.ts), with the phase timings. */
+export interface BenchTable extends ReportTable {
   /** Milliseconds per phase of the measured incrementalLoad run. */
   readonly phaseMs?: Readonly<Record<string, number>>;
 }

@@ -2,6 +2,18 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 
+/**
+ * What a benchmark's run() returns: a printable table, and whether every engine agreed (and the ratios held).
+ * @example `return { title, header, rows, ok, text: `${title}\n${formatTable(header, rows)}` };`
+ */
+export interface BenchTable {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly text: string;
+  readonly ok: boolean;
+}
+
 /** Wall-clock seconds of one async call. @example `const [secs, rows] = await timed(() => df.count())` */
 export async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();

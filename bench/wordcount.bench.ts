@@ -10,16 +10,7 @@ import os from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Session, type Emit } from "../src/index.js";
 import { ensureDataFile } from "./data-dir.js";
-import { formatTable, ratio, secs, timed } from "./report.js";
-
-/** What run() returns: a printable table plus whether all engines agreed. */
-export interface BenchTable {
-  readonly title: string;
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly text: string;
-  readonly ok: boolean;
-}
+import { formatTable, ratio, secs, timed, type BenchTable } from "./report.js";
 
 function rng(seed: number): () => number {
   let a = seed | 0;
