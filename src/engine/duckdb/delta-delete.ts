@@ -14,7 +14,7 @@ import type { AddAction, RemoveAction } from "../../delta/index.js";
 import { exprName, type Expr } from "../../expr/index.js";
 import { quoteIdent } from "../../util/index.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, removeOf, rowsOf, startDml, targetExpr, targetRelation, TARGET_FILE,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, removeOf, rowsOf, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
@@ -63,24 +63,19 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
       deletedRows = c.files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
     } else if (c.files.length) {
       const scanStart = Date.now();
-      const params = new ParamCollector();
-      const rel = await targetRelation(executor, snapshot, c.files, params, alias);
-      const cond = targetExpr(req.condition!, rel, params, alias, "delete()");
-      const { rows } = await executor.query(
-        `SELECT ${TARGET_FILE} AS f, count(*) FILTER (WHERE ${cond}) AS m, count(*) AS n FROM (${rel.sql}) AS ${quoteIdent(alias)} GROUP BY 1`, params.bound, "delete()",
-      );
+      const counts = await matchCounts(executor, snapshot, c.files, req.condition!, alias, "delete()");
       scanTimeMs = Date.now() - scanStart;
       const byPath = new Map(c.files.map((f) => [f.path, f]));
       const partial = [];
-      for (const r of rows) {
-        const f = byPath.get(String(r.f));
-        const m = Number(r.m);
+      for (const r of counts) {
+        const f = byPath.get(r.path);
+        const m = r.matched;
         if (!f || m === 0) continue;
         removes.push(removeOf(f.add));
         deletedRows += m;
-        if (m < Number(r.n)) {
+        if (m < r.total) {
           partial.push(f);
-          copiedRows += Number(r.n) - m;
+          copiedRows += r.total - m;
         }
       }
       if (partial.length) {

@@ -293,6 +293,24 @@ export async function targetRelation(executor: DuckDBExecutor, snapshot: Snapsho
 }
 
 /**
+ * How many rows of each candidate file match a DML condition (one scan of the files): per file with rows, its
+ * path, the matching rows and all its rows.
+ *
+ * @example `for (const { path, matched, total } of await matchCounts(executor, snap, files, cond, "t", "delete()")) …`
+ */
+export async function matchCounts(
+  executor: DuckDBExecutor, snapshot: Snapshot, files: readonly DeltaFile[], condition: Expr, alias: string, context: string,
+): Promise<{ path: string; matched: number; total: number }[]> {
+  const params = new ParamCollector();
+  const rel = await targetRelation(executor, snapshot, files, params, alias);
+  const cond = targetExpr(condition, rel, params, alias, context);
+  const { rows } = await executor.query(
+    `SELECT ${TARGET_FILE} AS f, count(*) FILTER (WHERE ${cond}) AS m, count(*) AS n FROM (${rel.sql}) AS ${quoteIdent(alias)} GROUP BY 1`, params.bound, context,
+  );
+  return rows.map((r) => ({ path: String(r.f), matched: Number(r.m), total: Number(r.n) }));
+}
+
+/**
  * Compile a user condition or value (Column expression or SQL string) against the target table.
  *
  * @example `targetExpr(condition, rel, params, "t", "delete()")`

@@ -10,7 +10,7 @@ import { exprName, type Expr } from "../../expr/index.js";
 import { didYouMean, quoteIdent } from "../../util/index.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, removeOf, startDml, targetExpr, targetRelation, TARGET_FILE,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, removeOf, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
@@ -55,17 +55,12 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
       updatedRows = c.files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
     } else if (c.files.length) {
       const scanStart = Date.now();
-      const params = new ParamCollector();
-      const rel = await targetRelation(executor, snapshot, c.files, params, alias);
-      const cond = targetExpr(req.condition!, rel, params, alias, "update()");
-      const { rows } = await executor.query(
-        `SELECT ${TARGET_FILE} AS f, count(*) FILTER (WHERE ${cond}) AS m, count(*) AS n FROM (${rel.sql}) AS ${quoteIdent(alias)} GROUP BY 1`, params.bound, "update()",
-      );
-      const hit = new Map(rows.filter((r) => Number(r.m) > 0).map((r) => [String(r.f), r]));
+      const counts = await matchCounts(executor, snapshot, c.files, req.condition!, alias, "update()");
+      const hit = new Map(counts.filter((r) => r.matched > 0).map((r) => [r.path, r]));
       touched = c.files.filter((f) => hit.has(f.path));
       for (const r of hit.values()) {
-        updatedRows += Number(r.m);
-        copiedRows += Number(r.n) - Number(r.m);
+        updatedRows += r.matched;
+        copiedRows += r.total - r.matched;
       }
       scanTimeMs = Date.now() - scanStart;
     }
