@@ -19,6 +19,7 @@ import { toDuckDBType, type DataType } from "../../../types/index.js";
 import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js";
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
+import { jsonStructure } from "../compiler/json-structure.js";
 import { filesFingerprint } from "./scan-input.js";
 import {
   bindFiles, columnsLiteral, fileOptions, formatOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
@@ -79,22 +80,13 @@ function documentRead(input: ScanInput, files: string, columns: readonly ReadCol
   return `SELECT ${select.join(", ")} FROM read_json(${files}, ${opts.join(", ")})`;
 }
 
-/** from_json's structure for a type: objects for structs, one-element arrays for arrays, DuckDB type names otherwise. */
-function structure(type: DataType): unknown {
-  switch (type.kind) {
-    case "struct": return Object.fromEntries(type.fields.map((f) => [f.name, structure(f.type)]));
-    case "array": return [structure(type.elementType)];
-    default: return toDuckDBType(type);
-  }
-}
-
 /** How each declared column is parsed from a line: the from_json target type and the expression over the parsed struct. */
 function parsers(input: ScanInput, columns: readonly ReadColumn[]): { typed: string; raw: string; value: (c: ReadColumn) => string; ok: (c: ReadColumn) => string } {
   const o = input.scan.options;
   const formatted = (c: ReadColumn): string | undefined =>
     c.type.kind === "date" && o.dateFormat !== undefined ? o.dateFormat
       : (c.type.kind === "timestamp" || c.type.kind === "timestamp_ntz") && o.timestampFormat !== undefined ? o.timestampFormat : undefined;
-  const typed = Object.fromEntries(columns.map((c) => [c.name, formatted(c) !== undefined ? "VARCHAR" : structure(c.type)]));
+  const typed = Object.fromEntries(columns.map((c) => [c.name, formatted(c) !== undefined ? "VARCHAR" : jsonStructure(c.type)]));
   const raw = Object.fromEntries(columns.map((c) => [c.name, "JSON"]));
   const value = (c: ReadColumn): string => {
     const v = `struct_extract(${TYPED}, ${quoteString(c.name)})`;
