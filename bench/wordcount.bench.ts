@@ -5,6 +5,7 @@
 //
 //   tsx bench/wordcount.bench.ts [--smoke] [--mb 1024] [--reps 3] [--no-hc | --hc-only] [--hc-budget 128MB]
 //   (bench/run.ts imports run())
+import { seededRandom } from "../src/util/index.js";
 import { createReadStream, createWriteStream } from "node:fs";
 import os from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -12,15 +13,7 @@ import { Session, type Emit } from "../src/index.js";
 import { ensureDataFile } from "./data-dir.js";
 import { formatTable, ratio, secs, timed, type BenchTable } from "./report.js";
 
-function rng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Write ~`bytes` of Zipf text (or, with `distinct`, tokens drawn uniformly from `distinct` ids). */
 async function generate(file: string, bytes: number, distinct?: number): Promise<void> {

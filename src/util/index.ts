@@ -4,3 +4,4 @@
 export { editDistance, didYouMean } from "./names.js";
 export { quoteIdent, quoteString } from "./sql.js";
 export { sparkToStrftime } from "./datetime-pattern.js";
+export { seededRandom } from "./seeded-random.js";

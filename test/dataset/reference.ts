@@ -1,13 +1,7 @@
 /** Single-threaded reference implementations and seeded random data for the Dataset property tests. */
-export function rng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from "../../src/util/index.js";
+
+export { rng };
 
 /** `n` random [key, value] pairs: keys from a small alphabet of strings and ints, values ints. */
 export function randomPairs(seed: number, n: number): [string | number, number][] {

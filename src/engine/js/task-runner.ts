@@ -3,6 +3,7 @@
  * through its fused narrow operations (push-based; partition-at-a-time functions pull through iterators) into its
  * sink, and reports the result, metrics, cached blocks and accumulator deltas.
  */
+import { seededRandom } from "../../util/index.js";
 import { mkdirSync, rmSync } from "node:fs";
 import { deserialize } from "node:v8";
 import { Encoder } from "./codec.js";
@@ -24,16 +25,6 @@ type Emit = (k: unknown, v: unknown) => void;
 class Stop {}
 const STOP = new Stop();
 
-/** A seeded PRNG (mulberry32), so sampling is deterministic and recomputation gives the same sample. @example `const r = seededRandom(42); r()` */
-export function seededRandom(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Result of {@link TaskRunner.run}. @example `{ value: 3, metrics, blocks: [], accumulators: [] }` */
 export interface TaskOutcome {
