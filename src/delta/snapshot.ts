@@ -196,17 +196,19 @@ export class Snapshot {
   }
 
   /**
-   * Fail with `WEIR_DELTA_MISSING_FILE` naming the first active data file that no longer exists (e.g. it was
-   * vacuumed, or only the log was copied). Local paths only; URIs of other file systems are skipped.
+   * Fail with `WEIR_DELTA_MISSING_FILE` naming a data file that no longer exists (e.g. it was vacuumed, or only
+   * the log was copied): all active files, or the subset a scan will read. Local paths only; URIs of other file
+   * systems are skipped.
    *
    * @example
    * ```ts
    * await snap.assertFilesExist();
+   * await snap.assertFilesExist(prunedFiles);
    * ```
    */
-  async assertFilesExist(): Promise<void> {
-    for (const f of this.files) {
-      if (!path.isAbsolute(f.path)) continue;
+  async assertFilesExist(files: readonly DeltaFile[] = this.files): Promise<void> {
+    await Promise.all(files.map(async (f) => {
+      if (!path.isAbsolute(f.path)) return;
       try {
         await fs.access(f.path);
       } catch (cause) {
@@ -215,7 +217,7 @@ export class Snapshot {
           cause, details: { table: this.tableRoot, version: this.version, file: f.path },
         });
       }
-    }
+    }));
   }
 }
 

@@ -15,9 +15,8 @@
  * Columns come out in table-schema order (partition columns where the schema has them), cast to the table's
  * types, so files written before a schema change read consistently.
  */
-import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { DeltaError, WeirError } from "../../errors/index.js";
+import { WeirError } from "../../errors/index.js";
 import { readDeletionVector, Snapshot, type DeltaFile, type VersionSpec } from "../../delta/index.js";
 import type { Scan } from "../../plan/index.js";
 import { t, toDuckDBType } from "../../types/index.js";
@@ -54,7 +53,7 @@ export async function compileDeltaScan(scan: Scan, compiler: PlanCompiler): Prom
   const snapshot = await loadDeltaSnapshot(compiler.executor, root, versionSpec(scan.options));
   const files = await pruneDeltaFiles(snapshot.files, snapshot.schema, snapshot.partitionColumns, scan.pushedFilters ?? [], compiler.executor);
   compiler.scans.push({ paths: [root], format: "delta", filesTotal: snapshot.files.length, filesScanned: files.length });
-  await assertExist(snapshot, files);
+  await snapshot.assertFilesExist(files);
   return deltaRelation(snapshot, files, `#${scan.id}`, compiler.executor, compiler.params);
 }
 
@@ -93,20 +92,6 @@ function versionSpec(o: Readonly<Record<string, string>>): VersionSpec {
     return { timestamp: ms };
   }
   return {};
-}
-
-async function assertExist(snapshot: Snapshot, files: readonly DeltaFile[]): Promise<void> {
-  await Promise.all(files.map(async (f) => {
-    if (!path.isAbsolute(f.path)) return;
-    try {
-      await fs.access(f.path);
-    } catch (cause) {
-      throw new DeltaError("WEIR_DELTA_MISSING_FILE", `Cannot read version ${snapshot.version} of the Delta table at ${snapshot.tableRoot}: data file ${f.path} is missing`, {
-        hint: "the file was probably removed by VACUUM or not copied with the log; read a later version or restore the file",
-        cause, details: { table: snapshot.tableRoot, version: snapshot.version, file: f.path },
-      });
-    }
-  }));
 }
 
 /** The hidden per-file row position column `deltaRelation(…, { rowIndex: true })` adds (DML needs row identity). */
