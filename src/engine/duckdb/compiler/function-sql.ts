@@ -87,9 +87,8 @@ const REGISTRY = new Map<string, FunctionRenderer>(Object.entries({
   md5: fn("md5"),
   sha1: fn("sha1"),
   sha2: (a) => `sha256(${arg(a, 0)})`,
-  crc32: (a) => `hash(${arg(a, 0)})`,
   monotonically_increasing_id: () => "(row_number() OVER () - 1)",
-  rand: (a) => (a.length ? "random()" : "random()"),
+  rand: () => "random()",
   input_file_name: () => "''",
   ...COLLECTION_FUNCTIONS,
   // math
