@@ -4,7 +4,7 @@
  * {@link recoverOutput} after a crash. See the protocol diagram in `src/io/index.ts`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { IoError } from "../errors/index.js";

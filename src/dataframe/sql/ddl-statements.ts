@@ -4,7 +4,7 @@ import { DuckDBParquetReader, loadDeltaSnapshot, writeDeltaTable, type BoundPara
 import { WeirError } from "../../errors/index.js";
 import { parseSchemaDDL, t, toDuckDBType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
-import { matchesPattern, type Catalog } from "../catalog-api.js";
+import type { Catalog } from "../catalog-api.js";
 import { compile, schemaOfPlan, type Runtime } from "../runtime.js";
 import type { CommandOutput } from "./command-result.js";
 import type { WeirStatement } from "./statement-ast.js";

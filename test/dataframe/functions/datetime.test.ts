@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { col, lit, F } from "../../../src/index.js";
+import { lit, F } from "../../../src/index.js";
 import { iso, useSession, value, values } from "./eval.js";
 
 const { spark } = useSession();
