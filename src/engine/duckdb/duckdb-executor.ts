@@ -108,24 +108,30 @@ export class DuckDBExecutor {
 
   private async describeUncached(sql: string, params: BoundParams | undefined, action: string): Promise<ColumnInfo[]> {
     return this.serialized(async () => {
+      const used = usedParams(sql, params);
+      // A statement without parameters is typed by a plain prepare. One with parameters is typed by binding them
+      // and running it with LIMIT 0: a prepare would fail on a scan's unbound file-list parameter, or type a bare
+      // `$param` as unknown. The LIMIT 0 form is also the fallback when a prepare cannot type a statement.
+      if (!used || Object.keys(used.values).length === 0) {
+        const typed = await this.prepareColumns(sql).catch(() => undefined);
+        if (typed) return typed;
+      }
       try {
-        const prepared = await this.main.prepare(sql);
-        const count = prepared.columnCount;
-        const out: ColumnInfo[] = [];
-        for (let i = 0; i < count; i++) out.push({ name: prepared.columnName(i), type: fromDuckDBType(prepared.columnType(i)) });
-        prepared.destroySync();
-        return out;
+        const reader = await this.main.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, used?.values, used?.types);
+        return columnsOf(reader);
       } catch (e) {
-        // Prepared statements cannot always type parameters up front; fall back to binding and LIMIT 0.
-        try {
-          const used = usedParams(sql, params);
-          const reader = await this.main.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, used?.values, used?.types);
-          return columnsOf(reader);
-        } catch (e2) {
-          throw translateDuckDBError(e2, action);
-        }
+        throw translateDuckDBError(e, action);
       }
     });
+  }
+
+  private async prepareColumns(sql: string): Promise<ColumnInfo[]> {
+    const prepared = await this.main.prepare(sql);
+    try {
+      return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: fromDuckDBType(prepared.columnType(i)) }));
+    } finally {
+      prepared.destroySync();
+    }
   }
 
   /**
