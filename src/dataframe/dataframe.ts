@@ -256,11 +256,11 @@ export class DataFrame<S = Row> {
   }
   /** Register as a temporary view for `session.sql`. */
   createOrReplaceTempView(name: string): void {
-    this.sessionViews().set(name.toLowerCase(), { name, plan: this.plan });
+    this.runtime.views.set(name.toLowerCase(), { name, plan: this.plan });
   }
   /** Register as a temporary view; fails if the name is taken. */
   createTempView(name: string): void {
-    if (this.sessionViews().has(name.toLowerCase())) throw new WeirError("WEIR_INVALID_NAME", `Temporary view "${name}" already exists`, { hint: "use createOrReplaceTempView" });
+    if (this.runtime.views.has(name.toLowerCase())) throw new WeirError("WEIR_INVALID_NAME", `Temporary view "${name}" already exists`, { hint: "use createOrReplaceTempView" });
     this.createOrReplaceTempView(name);
   }
 
@@ -358,10 +358,6 @@ export class DataFrame<S = Row> {
   /** Write this DataFrame out. */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this.runtime, this.plan);
-  }
-
-  private sessionViews(): Map<string, { name: string; plan: Plan }> {
-    return this.runtime.views;
   }
 }
 
