@@ -29,3 +29,4 @@ export { formatTable, formatValue } from "./show.js";
 export type { Row, ColName, SelectItem, SelectRow, Simplify, WithColumn, Renamed, IsRow, IsUntyped } from "./typed.js";
 export { Dataset, type UserFn, type StorageLevel } from "./dataset.js";
 export { type MapReduceSpec, type Emit, type TextFileOptions } from "./dataset-sources.js";
+export { JobTracker, type JobRecord, type JobListener } from "./job-tracker.js";

@@ -1,3 +1,4 @@
+import { JobTracker } from "./job-tracker.js";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +49,8 @@ export interface SessionOptions {
  */
 export class Session implements AsyncDisposable {
   readonly conf: RuntimeConfig;
+  /** Every action run by this session, timed (`spark.jobs.recent()`), with start/end events (`spark.jobs.onJob`). */
+  readonly jobs = new JobTracker();
   /** Databases, tables and views of the warehouse (Spark's `spark.catalog`). */
   readonly catalog: Catalog;
   private readonly runtime: Runtime;
@@ -70,7 +73,7 @@ export class Session implements AsyncDisposable {
       views,
       nextCacheName: () => `c${++this.cacheCounter}`,
       conf,
-      job: (_description, work) => work(),
+      job: (description, work) => this.jobs.run(description, work),
       datasets: () => this.datasets,
     };
     this.catalog = new Catalog(this.runtime, new WarehouseCatalog(warehouse));
