@@ -44,7 +44,8 @@ export class DeltaTable {
   private constructor(private readonly session: Session, readonly path: string, readonly aliasName?: string) {}
 
   /**
-   * The Delta table at `tablePath`; fails with `WEIR_DELTA_NOT_A_TABLE` when there is none.
+   * The Delta table at `tablePath`, its latest snapshot loaded; fails with `WEIR_DELTA_NOT_A_TABLE` when there
+   * is none and `WEIR_DELTA_UNSUPPORTED_FEATURE` when Weir cannot read it.
    *
    * @example
    * ```ts
@@ -58,7 +59,11 @@ export class DeltaTable {
         hint: 'check the path, or create the table with df.write.format("delta").save(path)', details: { table: root },
       });
     }
-    return new DeltaTable(session, root);
+    const table = new DeltaTable(session, root);
+    // Like Spark's DeltaLog.forTable: load the snapshot now (refusing unreadable tables here, and keeping it in
+    // the session's cache so the next read or DML only replays newer commits).
+    await loadDeltaSnapshot(table.toDF().runtime.executor, root);
+    return table;
   }
 
   /**

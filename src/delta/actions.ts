@@ -276,6 +276,30 @@ function parseBody(kind: Action["kind"], f: Fields): Action {
  * switch (a.kind) { case "add": break; ...; default: assertNeverAction(a); }
  * ```
  */
+/**
+ * PROTOCOL.md's derived `uniqueId` of a deletion vector — `<storageType><pathOrInlineDv>[@<offset>]` — or ""
+ * for none; with the path it identifies a logical file.
+ *
+ * @example `deletionVectorId({ storageType: "u", pathOrInlineDv: "vBn[lx{q8@P<9BNH/isA", offset: 1, sizeInBytes: 36, cardinality: 2 }) // "uvBn[lx{q8@P<9BNH/isA@1"`
+ */
+export function deletionVectorId(dv: DeletionVectorDescriptor | undefined): string {
+  return dv ? `${dv.storageType}${dv.pathOrInlineDv}${dv.offset !== undefined ? `@${dv.offset}` : ""}` : "";
+}
+
+/**
+ * The `remove` action retiring a logical file: same path, partition values, size, stats and deletion vector
+ * (a file is identified by path + DV); `dataChange` false for rewrites that keep rows unchanged (OPTIMIZE).
+ *
+ * @example `removeOf(file.add) // { kind: "remove", path: file.add.path, dataChange: true, … }`
+ */
+export function removeOf(add: AddAction, dataChange = true, deletionTimestamp = Date.now()): RemoveAction {
+  return {
+    kind: "remove", path: add.path, deletionTimestamp, dataChange, extendedFileMetadata: true,
+    partitionValues: add.partitionValues, size: add.size, ...(add.stats ? { stats: add.stats } : {}),
+    ...(add.deletionVector ? { deletionVector: add.deletionVector } : {}),
+  };
+}
+
 export function assertNeverAction(x: never): never {
   throw new DeltaError("WEIR_INTERNAL", `unhandled Delta action ${JSON.stringify(x)}: this is a bug in Weir`);
 }

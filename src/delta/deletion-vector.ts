@@ -1,6 +1,6 @@
 /**
- * Reading Delta deletion vectors (PROTOCOL.md "Deletion Vectors", "Deletion Vector Format"): the row positions
- * of a data file that its logical file no longer contains.
+ * Reading and writing Delta deletion vectors (PROTOCOL.md "Deletion Vectors", "Deletion Vector Format"): the row
+ * positions of a data file that its logical file no longer contains.
  *
  * ```
  *   descriptor.storageType  "u": <random prefix><20-char Z85 UUID> → <table>/<prefix>/deletion_vector_<uuid>.bin
@@ -10,14 +10,15 @@
  *                           descriptor.offset points at a `size` field; descriptor.sizeInBytes = size
  * ```
  */
+import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { crc32 } from "node:zlib";
 import { DeltaError } from "../errors/index.js";
 import type { DeletionVectorDescriptor } from "./actions.js";
-import { decodeRoaringBitmapArray } from "./roaring-bitmap.js";
+import { decodeRoaringBitmapArray, encodeRoaringBitmapArray } from "./roaring-bitmap.js";
 import { resolveDataPath } from "./snapshot.js";
-import { z85Decode, z85DecodeUuid } from "./z85.js";
+import { z85Decode, z85DecodeUuid, z85EncodeUuid } from "./z85.js";
 
 /** The magic number opening a portable-format serialized `RoaringBitmapArray`. @example `DV_PORTABLE_MAGIC // 1681511377` */
 export const DV_PORTABLE_MAGIC = 1681511377;
@@ -108,6 +109,64 @@ export async function readDeletionVector(tableRoot: string, dv: DeletionVectorDe
   if (end !== data.length) throw corrupt(tableRoot, dv, `the bitmap ends at byte ${end} of ${data.length}`);
   if (values.length !== dv.cardinality) throw corrupt(tableRoot, dv, `it holds ${values.length} row positions, the descriptor's cardinality is ${dv.cardinality}`);
   return values;
+}
+
+/**
+ * Write deletion vectors — one per entry of `positions` (ascending, distinct row positions) — into one new file
+ * `<table>/deletion_vector_<uuid>.bin` and return their descriptors (storage type "u", in the same order).
+ * The file is invisible to readers until a commit names it; a crash leaves an orphan for VACUUM.
+ *
+ * @example
+ * ```ts
+ * const [dv] = await writeDeletionVectors("/data/t", [[3, 4, 7]]);
+ * // { storageType: "u", pathOrInlineDv: "…20 chars…", offset: 1, sizeInBytes: 34, cardinality: 3 }
+ * ```
+ */
+export async function writeDeletionVectors(tableRoot: string, positions: readonly ArrayLike<number>[]): Promise<DeletionVectorDescriptor[]> {
+  if (!positions.length) return [];
+  const uuid = randomUUID();
+  const chunks: Uint8Array[] = [Uint8Array.of(1)]; // format version
+  const descriptors: DeletionVectorDescriptor[] = [];
+  let offset = 1;
+  for (const rows of positions) {
+    const bitmap = encodeRoaringBitmapArray(rows);
+    const data = new Uint8Array(4 + bitmap.length);
+    new DataView(data.buffer).setUint32(0, DV_PORTABLE_MAGIC, true);
+    data.set(bitmap, 4);
+    const frame = Buffer.alloc(data.length + 8);
+    frame.writeUInt32BE(data.length, 0);
+    frame.set(data, 4);
+    frame.writeUInt32BE(crc32(data) >>> 0, 4 + data.length);
+    chunks.push(frame);
+    descriptors.push(Object.freeze({ storageType: "u", pathOrInlineDv: z85EncodeUuid(uuid), offset, sizeInBytes: data.length, cardinality: rows.length }));
+    offset += frame.length;
+  }
+  const file = path.join(tableRoot, `deletion_vector_${uuid}.bin`);
+  const handle = await fs.open(file, "wx");
+  try {
+    await handle.writeFile(Buffer.concat(chunks));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return descriptors;
+}
+
+/**
+ * The ascending union of two ascending lists of distinct row positions (an existing deletion vector's and new ones).
+ *
+ * @example `unionPositions([1, 5], [2, 5, 9]) // [1, 2, 5, 9]`
+ */
+export function unionPositions(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    if (x <= y) { out.push(x); i++; if (x === y) j++; } else { out.push(y); j++; }
+  }
+  return out;
 }
 
 function corrupt(tableRoot: string, dv: DeletionVectorDescriptor, why: string): DeltaError {

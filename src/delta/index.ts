@@ -49,10 +49,11 @@ export type { ParquetActionReader } from "./parquet-action-reader.js";
 export { parsePartitionValue, HIVE_DEFAULT_PARTITION, type PartitionValue } from "./partition-value.js";
 export { parseFileStats, type FileStats } from "./file-stats.js";
 export { assertReadable, SUPPORTED_READER_FEATURES, MAX_READER_VERSION } from "./reader-features.js";
-export { readDeletionVector, deletionVectorPath, DV_PORTABLE_MAGIC } from "./deletion-vector.js";
-export { decodeRoaring32, decodeRoaringBitmapArray } from "./roaring-bitmap.js";
-export { z85Decode, z85DecodeUuid, Z85_ALPHABET } from "./z85.js";
+export { readDeletionVector, deletionVectorPath, writeDeletionVectors, unionPositions, DV_PORTABLE_MAGIC } from "./deletion-vector.js";
+export { decodeRoaring32, decodeRoaringBitmapArray, encodeRoaringBitmapArray } from "./roaring-bitmap.js";
+export { z85Decode, z85DecodeUuid, z85Encode, z85EncodeUuid, Z85_ALPHABET } from "./z85.js";
 export { Snapshot, readSnapshot, resolveDataPath, type DeltaFile, type SnapshotOptions } from "./snapshot.js";
+export { SnapshotCache } from "./snapshot-cache.js";
 export { readHistory, type HistoryEntry } from "./history.js";
 export { ENGINE_INFO, toLogEntry, serializeCommit, buildCommitInfo, type CommitDescription } from "./commit.js";
 export { buildStatsJson, STATS_STRING_PREFIX, type ColumnStatsText } from "./stats.js";
@@ -61,7 +62,7 @@ export { checkpointRows, writeCheckpoint, type CheckpointParquetWriter, type Che
 export { OptimisticTransaction, DEFAULT_CHECKPOINT_INTERVAL, type TransactionOptions } from "./transaction.js";
 export { reconcileSchema, type SchemaEvolution, type ReconciledSchema } from "./write-schema.js";
 export { tableConstraints, hasInvariants, CONSTRAINT_PREFIX, type TableConstraint } from "./table-constraints.js";
-export { assertWritable, featuresInUse, upgradedProtocol, isAppendOnly, SUPPORTED_WRITER_FEATURES, MAX_WRITER_VERSION } from "./writer-features.js";
+export { assertWritable, featuresInUse, upgradedProtocol, isAppendOnly, deletionVectorsEnabled, SUPPORTED_WRITER_FEATURES, MAX_WRITER_VERSION } from "./writer-features.js";
 export {
   cleanupExpiredLogs, parseIntervalMs, retentionMs, DEFAULT_LOG_RETENTION_MS, DEFAULT_TOMBSTONE_RETENTION_MS, type LogCleanupResult,
 } from "./log-cleanup.js";

@@ -8,8 +8,8 @@ import type { MetadataAction, ProtocolAction } from "./actions.js";
 /**
  * Reader features Weir reads correctly. `timestampNtz` needs only the schema type; `vacuumProtocolCheck`
  * only constrains VACUUM; `columnMapping` is accepted in mode `none` (no physical renaming) and refused
- * otherwise; `deletionVectors` are applied by the scan (deleted row positions filtered out). Writing a
- * table with deletion vectors stays refused (see writer-features.ts). Not here, hence refused: `v2Checkpoint`, `catalogManaged`, `typeWidening`,
+ * otherwise; `deletionVectors` are applied by the scan (deleted row positions filtered out; written by DML
+ * when `delta.enableDeletionVectors` is true, see writer-features.ts). Not here, hence refused: `v2Checkpoint`, `catalogManaged`, `typeWidening`,
  * `variantType`, `variantShredding` and every name Weir does not know.
  *
  * @example

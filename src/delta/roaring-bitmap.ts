@@ -1,5 +1,5 @@
 /**
- * A decoder for the Roaring bitmap "portable" serialization (RoaringFormatSpec) and Delta's 64-bit
+ * An encoder and decoder for the Roaring bitmap "portable" serialization (RoaringFormatSpec) and Delta's 64-bit
  * `RoaringBitmapArray` built on it (PROTOCOL.md "Deletion Vector Format"):
  *
  * ```
@@ -10,7 +10,8 @@
  *     container:                    run (u16 runs · runs × (u16 start, u16 length-1)) | array (card ≤ 4096: card × u16)
  *                                   | bitmap (1024 × u64 LE)
  * ```
- * Values are returned as JavaScript numbers (exact below 2^53, far beyond any row count).
+ * Values are JavaScript numbers (exact below 2^53, far beyond any row count). The encoder picks, per
+ * container, the smallest of array, bitmap and run encodings (as Roaring's `runOptimize` does).
  */
 import { DeltaError } from "../errors/index.js";
 
@@ -111,6 +112,123 @@ export function decodeRoaringBitmapArray(bytes: Uint8Array, offset = 0): { reado
     pos = bitmap.end;
   }
   return { values, end: pos };
+}
+
+/**
+ * Encode ascending, distinct, non-negative integers as a Delta `RoaringBitmapArray` in the portable format
+ * (without the magic number) — the inverse of {@link decodeRoaringBitmapArray}.
+ *
+ * @example
+ * ```ts
+ * decodeRoaringBitmapArray(encodeRoaringBitmapArray([0, 9])).values; // [0, 9]
+ * ```
+ */
+export function encodeRoaringBitmapArray(values: ArrayLike<number>): Uint8Array {
+  const bitmaps: { key: number; low: number[] }[] = [];
+  let previous = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v <= previous) {
+      throw new DeltaError("WEIR_INVALID_ARGUMENT", `Cannot encode a deletion vector: values must be ascending, distinct, non-negative integers (got ${v} after ${previous})`, { hint: "sort and de-duplicate the row positions" });
+    }
+    previous = v;
+    const key = Math.floor(v / 2 ** 32);
+    if (bitmaps.length === 0 || bitmaps[bitmaps.length - 1]!.key !== key) bitmaps.push({ key, low: [] });
+    bitmaps[bitmaps.length - 1]!.low.push(v - key * 2 ** 32);
+  }
+  const parts: Uint8Array[] = [];
+  const head = new DataView(new ArrayBuffer(8));
+  head.setUint32(0, bitmaps.length, true);
+  parts.push(new Uint8Array(head.buffer));
+  for (const b of bitmaps) {
+    const key = new DataView(new ArrayBuffer(4));
+    key.setUint32(0, b.key, true);
+    parts.push(new Uint8Array(key.buffer), encodeRoaring32(b.low));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+type Container = { readonly key: number; readonly card: number; readonly kind: "array" | "bitmap" | "run"; readonly body: Uint8Array };
+
+/** One 32-bit portable Roaring bitmap of ascending distinct values below 2^32. */
+function encodeRoaring32(values: readonly number[]): Uint8Array {
+  const containers: Container[] = [];
+  for (let i = 0; i < values.length;) {
+    const key = Math.floor(values[i]! / 65536);
+    let j = i;
+    while (j < values.length && Math.floor(values[j]! / 65536) === key) j++;
+    containers.push(encodeContainer(key, values.slice(i, j).map((v) => v - key * 65536)));
+    i = j;
+  }
+  const n = containers.length;
+  const hasRuns = containers.some((c) => c.kind === "run");
+  const withOffsets = !hasRuns || n >= NO_OFFSET_THRESHOLD;
+  const headerSize = (hasRuns ? 4 + Math.ceil(n / 8) : 8) + 4 * n + (withOffsets ? 4 * n : 0);
+  const size = headerSize + containers.reduce((s, c) => s + c.body.length, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  if (hasRuns) {
+    view.setUint16(0, SERIAL_COOKIE, true);
+    view.setUint16(2, n - 1, true);
+    at = 4;
+    containers.forEach((c, i) => { if (c.kind === "run") out[at + (i >>> 3)] = out[at + (i >>> 3)]! | (1 << (i & 7)); });
+    at += Math.ceil(n / 8);
+  } else {
+    view.setUint32(0, SERIAL_COOKIE_NO_RUNCONTAINER, true);
+    view.setUint32(4, n, true);
+    at = 8;
+  }
+  for (const c of containers) {
+    view.setUint16(at, c.key, true);
+    view.setUint16(at + 2, c.card - 1, true);
+    at += 4;
+  }
+  let data = headerSize;
+  if (withOffsets) {
+    for (const c of containers) {
+      view.setUint32(at, data, true);
+      at += 4;
+      data += c.body.length;
+    }
+  }
+  for (const c of containers) {
+    out.set(c.body, at);
+    at += c.body.length;
+  }
+  return out;
+}
+
+function encodeContainer(key: number, low: readonly number[]): Container {
+  const card = low.length;
+  const runs: [number, number][] = [];
+  for (const v of low) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === v - 1) last[1] = v;
+    else runs.push([v, v]);
+  }
+  const runBytes = 2 + 4 * runs.length;
+  const plainBytes = card <= MAX_ARRAY_CARDINALITY ? 2 * card : 8192;
+  if (runBytes < plainBytes) {
+    const body = new DataView(new ArrayBuffer(runBytes));
+    body.setUint16(0, runs.length, true);
+    runs.forEach(([start, end], i) => { body.setUint16(2 + 4 * i, start, true); body.setUint16(4 + 4 * i, end - start, true); });
+    return { key, card, kind: "run", body: new Uint8Array(body.buffer) };
+  }
+  if (card <= MAX_ARRAY_CARDINALITY) {
+    const body = new DataView(new ArrayBuffer(2 * card));
+    low.forEach((v, i) => body.setUint16(2 * i, v, true));
+    return { key, card, kind: "array", body: new Uint8Array(body.buffer) };
+  }
+  const words = new Uint32Array(2048); // 1024 u64 words as u32 halves, low half first
+  for (const v of low) words[v >>> 5] = words[v >>> 5]! | (1 << (v & 31));
+  const body = new Uint8Array(8192);
+  const view = new DataView(body.buffer);
+  words.forEach((w, i) => view.setUint32(4 * i, w, true));
+  return { key, card, kind: "bitmap", body };
 }
 
 class ByteReader {

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { DeltaError, WeirError } from "../errors/index.js";
 import { parseSparkSchemaJson, t, type DataType, type StructField, type StructType } from "../types/index.js";
 import {
-  assertNeverAction, parseAction, parseCommitFile, type Action, type AddAction, type CommitInfoAction,
+  deletionVectorId, assertNeverAction, parseAction, parseCommitFile, type Action, type AddAction, type CommitInfoAction,
   type DomainMetadataAction, type MetadataAction, type ProtocolAction, type RemoveAction, type StringMap,
 } from "./actions.js";
 import { parseFileStats, type FileStats } from "./file-stats.js";
@@ -17,6 +17,7 @@ import { LogSegment, type VersionSpec } from "./log-segment.js";
 import type { ParquetActionReader } from "./parquet-action-reader.js";
 import { parsePartitionValue, type PartitionValue } from "./partition-value.js";
 import { assertReadable } from "./reader-features.js";
+import { continues, type SnapshotCache } from "./snapshot-cache.js";
 
 /**
  * One active data file of a snapshot, with everything a scan needs.
@@ -45,6 +46,8 @@ export type SnapshotOptions = VersionSpec & {
   readonly store?: LogStore;
   /** Decodes checkpoint Parquet files; required when the segment starts at a checkpoint. */
   readonly parquetReader?: ParquetActionReader;
+  /** Reuse (and keep) the session's latest snapshots: only new commits are replayed. */
+  readonly cache?: SnapshotCache;
 };
 
 /**
@@ -92,6 +95,23 @@ export class Snapshot {
   static async load(tableRoot: string, options: SnapshotOptions = {}): Promise<Snapshot> {
     const store = options.store ?? new FileSystemLogStore();
     const segment = await LogSegment.load(store, tableRoot, options);
+    const latest = options.version === undefined && options.timestamp === undefined;
+    const cached = options.cache?.get(segment.tableRoot);
+    if (cached && continues(cached.segment, segment) && (latest || segment.version === cached.version)) {
+      let snap = cached;
+      for (const commit of segment.commits) {
+        if (commit.version > snap.version) snap = snap.withCommit(commit.version, await readCommit(store, commit.file.path), commit.file);
+      }
+      assertReadable(snap.protocol, snap.metadata, snap.tableRoot);
+      if (snap !== cached) options.cache!.offer(snap);
+      return snap;
+    }
+    const snap = await Snapshot.replay(segment, store, options.parquetReader);
+    if (latest) options.cache?.offer(snap);
+    return snap;
+  }
+
+  private static async replay(segment: LogSegment, store: LogStore, reader: ParquetActionReader | undefined): Promise<Snapshot> {
     const state = new ReplayState();
     if (segment.checkpoint) {
       if (segment.checkpoint.kind === "uuidCheckpoint") {
@@ -99,7 +119,6 @@ export class Snapshot {
           hint: "read it with an engine that supports \"v2Checkpoint\", or read a version with a classic checkpoint", details: { table: segment.tableRoot, feature: "v2Checkpoint" },
         });
       }
-      const reader = options.parquetReader;
       if (!reader) {
         throw new WeirError("WEIR_INVALID_ARGUMENT", `Reading the Delta table at ${segment.tableRoot} needs a ParquetActionReader: version ${segment.version} starts from checkpoint ${segment.checkpoint.files[0]?.path}`, {
           hint: "pass options.parquetReader (e.g. new DuckDBParquetReader())",
@@ -274,8 +293,7 @@ class ReplayState {
 
 /** A logical file is (path, deletion vector id); paths are compared decoded, as writers may encode differently. */
 function fileKey(a: AddAction | RemoveAction): string {
-  const dv = a.deletionVector;
-  const dvId = dv ? `${dv.storageType}${dv.pathOrInlineDv}${dv.offset !== undefined ? `@${dv.offset}` : ""}` : "";
+  const dvId = deletionVectorId(a.deletionVector);
   let p = a.path;
   try {
     p = decodeURIComponent(a.path);

@@ -27,6 +27,7 @@ import { commitFileName, DELTA_LOG_DIR } from "./log-file-name.js";
 import { FileSystemLogStore, type LogStore } from "./log-store.js";
 import type { ParquetActionReader } from "./parquet-action-reader.js";
 import { Snapshot } from "./snapshot.js";
+import type { SnapshotCache } from "./snapshot-cache.js";
 import { cleanupExpiredLogs } from "./log-cleanup.js";
 import { assertWritable, isAppendOnly, upgradedProtocol } from "./writer-features.js";
 
@@ -38,6 +39,8 @@ export interface TransactionOptions {
   readonly checkpointWriter?: CheckpointParquetWriter;
   /** Give up after this many lost races (default 1000). */
   readonly maxRetries?: number;
+  /** The session's snapshot cache: the read snapshot comes from it when only new commits were added. */
+  readonly cache?: SnapshotCache;
 }
 
 /** Default `delta.checkpointInterval`. @example `DEFAULT_CHECKPOINT_INTERVAL // 10` */
@@ -80,7 +83,7 @@ export class OptimisticTransaction {
     const store = options.store ?? new FileSystemLogStore();
     const listing = await store.list(path.join(root, DELTA_LOG_DIR));
     const hasLog = listing !== undefined && listing.some((f) => /^\d{20}\.(json|checkpoint\.)/.test(f.name));
-    const snapshot = hasLog ? await Snapshot.load(root, { store, ...(options.parquetReader ? { parquetReader: options.parquetReader } : {}) }) : undefined;
+    const snapshot = hasLog ? await Snapshot.load(root, { store, ...(options.parquetReader ? { parquetReader: options.parquetReader } : {}), ...(options.cache ? { cache: options.cache } : {}) }) : undefined;
     return new OptimisticTransaction(root, snapshot, { ...options, store });
   }
 

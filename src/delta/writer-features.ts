@@ -8,10 +8,13 @@
  *   appendOnly                 2                      appendOnly
  *   invariants                 2                      invariants
  *   checkConstraints           3                      checkConstraints
+ *   deletionVectors            —                      deletionVectors (reader 3 + writer 7, both feature lists)
  * ```
  * A commit whose metadata enables a feature the protocol lacks upgrades the protocol in the same commit: the
  * legacy writer version is raised to the lowest one implying it; a table-features protocol gets the feature
- * added to `writerFeatures`.
+ * added to `writerFeatures`. Deletion vectors (`delta.enableDeletionVectors=true`) exist only as a table
+ * feature: a legacy protocol becomes (3, 7) listing the features its old versions implied, plus
+ * `deletionVectors` in both lists (what Delta does on `ALTER TABLE … SET TBLPROPERTIES`).
  */
 import { DeltaError } from "../errors/index.js";
 import type { MetadataAction, ProtocolAction } from "./actions.js";
@@ -27,7 +30,7 @@ export const MAX_WRITER_VERSION = 3;
  *
  * @example `SUPPORTED_WRITER_FEATURES.has("checkConstraints") // true`
  */
-export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "invariants", "checkConstraints", "timestampNtz", "columnMapping", "vacuumProtocolCheck"]);
+export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "invariants", "checkConstraints", "timestampNtz", "columnMapping", "vacuumProtocolCheck", "deletionVectors"]);
 
 const LEGACY_FEATURES: Readonly<Record<number, string>> = { 4: "changeDataFeed, generatedColumns", 5: "columnMapping", 6: "identityColumns" };
 
@@ -56,7 +59,8 @@ export function assertWritable(protocol: ProtocolAction, table: string): void {
 
 /**
  * The writer features a table's metadata uses: `appendOnly` (`delta.appendOnly=true`), `invariants` (a
- * column with `delta.invariants`), `checkConstraints` (a `delta.constraints.*` property).
+ * column with `delta.invariants`), `checkConstraints` (a `delta.constraints.*` property), `deletionVectors`
+ * (`delta.enableDeletionVectors=true`).
  *
  * @example `featuresInUse(metadata) // ["checkConstraints"]`
  */
@@ -72,12 +76,34 @@ export function featuresInUse(metadata: MetadataAction): string[] {
   }
   if (invariants) out.push("invariants");
   if (Object.keys(conf).some((k) => k.toLowerCase().startsWith(CONSTRAINT_PREFIX) && conf[k] !== null && conf[k] !== undefined)) out.push("checkConstraints");
+  if (deletionVectorsEnabled(conf)) out.push("deletionVectors");
+  return out;
+}
+
+/**
+ * Whether new deletion vectors may be written: `delta.enableDeletionVectors=true` (PROTOCOL.md: writers write
+ * DVs only then; existing DVs are honoured either way).
+ *
+ * @example `deletionVectorsEnabled(snapshot.configuration) // true`
+ */
+export function deletionVectorsEnabled(configuration: Readonly<Record<string, string | null | undefined>>): boolean {
+  return String(configuration["delta.enableDeletionVectors"] ?? "").toLowerCase() === "true";
+}
+
+/** Writer features a legacy writer version implies (PROTOCOL.md "Writer Version Requirements"). */
+function legacyWriterFeatures(version: number): string[] {
+  const out: string[] = [];
+  if (version >= 2) out.push("appendOnly", "invariants");
+  if (version >= 3) out.push("checkConstraints");
+  if (version >= 4) out.push("changeDataFeed", "generatedColumns");
+  if (version >= 5) out.push("columnMapping");
+  if (version >= 6) out.push("identityColumns");
   return out;
 }
 
 /**
  * The protocol `metadata` requires given the current `protocol`, or undefined when it already suffices.
- * The reader version is never changed.
+ * Only `deletionVectors` raises the reader side (to version 3 with `readerFeatures`).
  *
  * @example
  * ```ts
@@ -87,6 +113,16 @@ export function featuresInUse(metadata: MetadataAction): string[] {
  */
 export function upgradedProtocol(protocol: ProtocolAction, metadata: MetadataAction): ProtocolAction | undefined {
   const used = featuresInUse(metadata);
+  if (used.includes("deletionVectors")) {
+    const writerFeatures = protocol.minWriterVersion >= 7 ? [...(protocol.writerFeatures ?? [])] : legacyWriterFeatures(protocol.minWriterVersion);
+    const readerFeatures = protocol.minReaderVersion >= 3 ? [...(protocol.readerFeatures ?? [])] : protocol.minReaderVersion === 2 ? ["columnMapping"] : [];
+    for (const f of used) if (!writerFeatures.includes(f)) writerFeatures.push(f);
+    if (!readerFeatures.includes("deletionVectors")) readerFeatures.push("deletionVectors");
+    const next: ProtocolAction = { kind: "protocol", minReaderVersion: 3, minWriterVersion: 7, readerFeatures, writerFeatures };
+    const same = protocol.minReaderVersion === 3 && protocol.minWriterVersion === 7
+      && JSON.stringify(protocol.readerFeatures ?? []) === JSON.stringify(readerFeatures) && JSON.stringify(protocol.writerFeatures ?? []) === JSON.stringify(writerFeatures);
+    return same ? undefined : next;
+  }
   if (protocol.minWriterVersion >= 7) {
     const have = new Set(protocol.writerFeatures ?? []);
     const missing = used.filter((f) => !have.has(f));

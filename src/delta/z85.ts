@@ -1,5 +1,5 @@
 /**
- * Z85 (ZeroMQ base-85) decoding, the encoding Delta uses for deletion-vector UUIDs and inline deletion vectors
+ * Z85 (ZeroMQ base-85) encoding and decoding, the encoding Delta uses for deletion-vector UUIDs and inline deletion vectors
  * (PROTOCOL.md "Deletion Vector Descriptor Schema"): every 5 characters encode 4 bytes, big-endian.
  */
 import { DeltaError } from "../errors/index.js";
@@ -50,6 +50,45 @@ export function z85DecodeUuid(text: string): string {
   if (text.length !== 20) throw invalid(text, `a Z85-encoded UUID has 20 characters, not ${text.length}`);
   const hex = Array.from(z85Decode(text), (b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Encode bytes (length a multiple of 4) as Z85 text (5 characters per 4 bytes).
+ *
+ * @example
+ * ```ts
+ * z85Encode(new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b])); // "HelloWorld"
+ * ```
+ */
+export function z85Encode(bytes: Uint8Array): string {
+  if (bytes.length % 4 !== 0) {
+    throw new DeltaError("WEIR_INVALID_ARGUMENT", `Cannot Z85-encode ${bytes.length} bytes: the length must be a multiple of 4`, { hint: "pad the data to a multiple of 4 bytes" });
+  }
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    let value = ((bytes[i]! << 24) >>> 0) + (bytes[i + 1]! << 16) + (bytes[i + 2]! << 8) + bytes[i + 3]!;
+    const group = new Array<string>(5);
+    for (let j = 4; j >= 0; j--) {
+      group[j] = Z85_ALPHABET[value % 85]!;
+      value = Math.floor(value / 85);
+    }
+    out += group.join("");
+  }
+  return out;
+}
+
+/**
+ * The 20-character Z85 form of a UUID (hyphenated hex), as in a deletion vector descriptor of storage type "u".
+ *
+ * @example
+ * ```ts
+ * z85EncodeUuid("61d16c75-6994-46b7-a15b-8b538852e50e"); // "vBn[lx{q8@P<9BNH/isA"
+ * ```
+ */
+export function z85EncodeUuid(uuid: string): string {
+  const hex = uuid.replace(/-/g, "");
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new DeltaError("WEIR_INVALID_ARGUMENT", `Not a UUID: ${JSON.stringify(uuid)}`, { hint: "pass a UUID such as crypto.randomUUID()" });
+  return z85Encode(Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16)));
 }
 
 function invalid(text: string, why: string): DeltaError {

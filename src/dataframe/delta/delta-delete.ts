@@ -17,6 +17,10 @@ export interface DeleteMetrics {
   readonly numRemovedFiles: number;
   readonly numAddedFiles: number;
   readonly numCopiedRows: number;
+  /** Merge-on-read (`delta.enableDeletionVectors`): files that got a first DV / whose DV was replaced / whose DV went with the file. */
+  readonly numDeletionVectorsAdded: number;
+  readonly numDeletionVectorsUpdated: number;
+  readonly numDeletionVectorsRemoved: number;
   readonly [metric: string]: number | undefined;
 }
 

@@ -5,7 +5,9 @@
  * `WEIR_DELTA_MISSING_FILE` naming it, and nothing is committed.
  */
 import { promises as fs } from "node:fs";
-import { OptimisticTransaction, Snapshot, type Action, type AddAction, type VersionSpec } from "../../delta/index.js";
+import {
+  deletionVectorId, deletionVectorPath, OptimisticTransaction, removeOf, Snapshot, type Action, type AddAction, type DeltaFile, type VersionSpec,
+} from "../../delta/index.js";
 import { DeltaError, WeirError } from "../../errors/index.js";
 import { DuckDBCheckpointWriter, DuckDBParquetReader } from "../../engine/index.js";
 import type { Runtime } from "../runtime.js";
@@ -37,23 +39,28 @@ export async function restoreTable(rt: Runtime, root: string, spec: VersionSpec)
   const conn = await rt.executor.connect();
   try {
     const parquetReader = new DuckDBParquetReader(conn);
-    const txn = await OptimisticTransaction.start(root, { parquetReader, checkpointWriter: new DuckDBCheckpointWriter(rt.executor) });
+    const txn = await OptimisticTransaction.start(root, { parquetReader, checkpointWriter: new DuckDBCheckpointWriter(rt.executor), cache: rt.executor.snapshots });
     const latest = txn.snapshot!;
     const target = await Snapshot.load(root, { ...spec, parquetReader });
     if (target.version > latest.version) {
       throw new WeirError("WEIR_INVALID_ARGUMENT", `Cannot restore the Delta table at ${root} to version ${target.version}: the latest version is ${latest.version}`, { hint: "restore to an earlier version" });
     }
-    const now = new Set(latest.files.map((f) => f.path));
-    const then = new Set(target.files.map((f) => f.path));
-    const restored = target.files.filter((f) => !now.has(f.path));
-    const removed = latest.files.filter((f) => !then.has(f.path));
+    // A logical file is its path plus its deletion vector: the same data file with another DV is another file.
+    const key = (f: DeltaFile): string => `${f.path}\u0000${deletionVectorId(f.add.deletionVector)}`;
+    const now = new Set(latest.files.map(key));
+    const then = new Set(target.files.map(key));
+    const restored = target.files.filter((f) => !now.has(key(f)));
+    const removed = latest.files.filter((f) => !then.has(key(f)));
     for (const f of restored) {
-      try {
-        await fs.access(f.path);
-      } catch (cause) {
-        throw new DeltaError("WEIR_DELTA_MISSING_FILE", `Cannot restore the Delta table at ${root} to version ${target.version}: data file ${f.path} is missing`, {
-          hint: "the file was probably removed by VACUUM; restore a later version", cause, details: { table: root, version: target.version, file: f.path },
-        });
+      for (const file of [f.path, f.add.deletionVector ? deletionVectorPath(root, f.add.deletionVector) : undefined]) {
+        if (file === undefined) continue;
+        try {
+          await fs.access(file);
+        } catch (cause) {
+          throw new DeltaError("WEIR_DELTA_MISSING_FILE", `Cannot restore the Delta table at ${root} to version ${target.version}: ${file === f.path ? "data" : "deletion vector"} file ${file} is missing`, {
+            hint: "the file was probably removed by VACUUM; restore a later version", cause, details: { table: root, version: target.version, file },
+          });
+        }
       }
     }
     txn.readWholeTable();
@@ -63,10 +70,7 @@ export async function restoreTable(rt: Runtime, root: string, spec: VersionSpec)
       actions.push(target.metadata);
     }
     const ts = Date.now();
-    actions.push(...removed.map((f) => ({
-      kind: "remove" as const, path: f.add.path, deletionTimestamp: ts, dataChange: true, extendedFileMetadata: true, partitionValues: f.add.partitionValues, size: f.add.size,
-      ...(f.add.stats ? { stats: f.add.stats } : {}),
-    })));
+    actions.push(...removed.map((f) => removeOf(f.add, true, ts)));
     actions.push(...restored.map((f): AddAction => ({ ...f.add, dataChange: true })));
     const size = (fs2: readonly { size: number }[]): number => fs2.reduce((n, f) => n + f.size, 0);
     const metrics = {

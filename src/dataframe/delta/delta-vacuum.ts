@@ -1,6 +1,6 @@
 /**
- * `DeltaTable.vacuum(retentionHours = 168)`: deletes data files the table no longer references — neither by
- * the latest version nor by a tombstone younger than the retention — and that are older than the retention
+ * `DeltaTable.vacuum(retentionHours = 168)`: deletes data and deletion-vector files the table no longer
+ * references — neither by the latest version nor by a tombstone younger than the retention — and that are older than the retention
  * (so files of writes still in flight survive). Hidden entries (`_delta_log`, names starting with `_` or `.`)
  * are never touched. Afterwards, reading a version whose files were vacuumed fails with
  * `WEIR_DELTA_MISSING_FILE` naming the file.
@@ -11,7 +11,7 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { resolveDataPath } from "../../delta/index.js";
+import { deletionVectorPath, resolveDataPath, type DeletionVectorDescriptor } from "../../delta/index.js";
 import { DeltaError, WeirError } from "../../errors/index.js";
 import { loadDeltaSnapshot } from "../../engine/index.js";
 import type { Runtime } from "../runtime.js";
@@ -48,7 +48,17 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
   }
   const cutoff = Date.now() - hours * 3_600_000;
   const keep = new Set(snapshot.files.map((f) => path.resolve(f.path)));
-  for (const t of snapshot.tombstones) if (t.deletionTimestamp === undefined || t.deletionTimestamp >= cutoff) keep.add(path.resolve(resolveDataPath(root, t.path)));
+  // Deletion-vector files are kept while a live file or an unexpired tombstone refers to them.
+  const keepDv = (dv: DeletionVectorDescriptor | undefined): void => {
+    const p = dv ? deletionVectorPath(root, dv) : undefined;
+    if (p) keep.add(path.resolve(p));
+  };
+  for (const f of snapshot.files) keepDv(f.add.deletionVector);
+  for (const t of snapshot.tombstones) {
+    if (t.deletionTimestamp !== undefined && t.deletionTimestamp < cutoff) continue;
+    keep.add(path.resolve(resolveDataPath(root, t.path)));
+    keepDv(t.deletionVector);
+  }
   const deleted: string[] = [];
   const walk = async (dir: string): Promise<boolean> => {
     let empty = true;

@@ -40,6 +40,10 @@ export interface MergeMetrics {
   readonly numTargetFilesTotal: number;
   readonly numTargetBytesAdded: number;
   readonly numTargetBytesRemoved: number;
+  /** Merge-on-read (`delta.enableDeletionVectors`): files that got a first DV / whose DV was replaced / whose DV went with the file. */
+  readonly numTargetDeletionVectorsAdded: number;
+  readonly numTargetDeletionVectorsUpdated: number;
+  readonly numTargetDeletionVectorsRemoved: number;
   readonly executionTimeMs: number;
   readonly [metric: string]: number | undefined;
 }

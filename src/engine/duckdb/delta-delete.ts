@@ -1,21 +1,24 @@
 /**
- * DELETE FROM a Delta table (delta-spark's `DeltaTable.delete(condition)`), copy-on-write:
+ * DELETE FROM a Delta table (delta-spark's `DeltaTable.delete(condition)`), copy-on-write or, when the table
+ * has `delta.enableDeletionVectors = true`, merge-on-read:
  *
  * ```
  *   candidate files ── partition-only predicate? ──yes──► remove them whole (no data read)
  *        │ no (stats pruning)
  *        ▼
- *   per file: rows matching / rows ──► all match: remove · some: remove + rewrite the others · none: keep
+ *   copy-on-write:  per file: rows matching / rows ──► all match: remove · some: remove + rewrite the others · none: keep
+ *   DVs:            per file: positions matching ──► deletion vector (delta-dv.ts); no data file is written
  *        ▼
  *   commit DELETE (removes + adds) with Spark's operationMetrics
  * ```
  */
-import type { AddAction, RemoveAction } from "../../delta/index.js";
+import { deletionVectorsEnabled, removeOf, type AddAction, type RemoveAction } from "../../delta/index.js";
 import { exprName, type Expr } from "../../expr/index.js";
 import { quoteIdent } from "../../util/index.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, matchCounts, removeOf, rowsOf, startDml, targetExpr, targetRelation,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, rowsOf, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
+import { logicalRows, markRowsDeleted } from "./delta-dv.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -54,13 +57,26 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
     markRead(txn, c);
     const removes: RemoveAction[] = [];
     let written: AddAction[] = [];
+    let dvAdds: AddAction[] = [];
+    let dvFile: string | undefined;
+    const dvMetrics = { numDeletionVectorsAdded: 0, numDeletionVectorsUpdated: 0 };
     let deletedRows = 0;
     let copiedRows = 0;
     let scanTimeMs = 0;
     let rewriteTimeMs = 0;
     if (c.exact) {
       removes.push(...c.files.map((f) => removeOf(f.add)));
-      deletedRows = c.files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
+      deletedRows = c.files.reduce((n, f) => n + (logicalRows(f) ?? 0), 0);
+    } else if (c.files.length && deletionVectorsEnabled(snapshot.configuration)) {
+      const scanStart = Date.now();
+      const positions = await matchPositions(executor, snapshot, c.files, req.condition!, alias, "delete()");
+      scanTimeMs = Date.now() - scanStart;
+      const dv = await markRowsDeleted(executor, req.root, c.files, positions);
+      for (const p of positions.values()) deletedRows += p.length;
+      removes.push(...dv.removes);
+      dvAdds = dv.adds;
+      dvFile = dv.dvFile;
+      Object.assign(dvMetrics, { numDeletionVectorsAdded: dv.added, numDeletionVectorsUpdated: dv.updated });
     } else if (c.files.length) {
       const scanStart = Date.now();
       const counts = await matchCounts(executor, snapshot, c.files, req.condition!, alias, "delete()");
@@ -89,15 +105,17 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
         rewriteTimeMs = Date.now() - rewriteStart;
       }
     }
+    const fullyRemoved = removes.filter((r) => !dvAdds.some((a) => a.path === r.path));
     const metrics = {
-      numRemovedFiles: removes.length, numAddedFiles: written.length, numDeletedRows: deletedRows, numCopiedRows: copiedRows || rowsOf(written),
-      numAddedChangeFiles: 0, numRemovedBytes: bytesOf(removes), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: 0, numDeletionVectorsRemoved: 0,
+      numRemovedFiles: fullyRemoved.length, numAddedFiles: written.length, numDeletedRows: deletedRows, numCopiedRows: copiedRows || rowsOf(written),
+      numAddedChangeFiles: 0, numRemovedBytes: bytesOf(fullyRemoved), numAddedBytes: bytesOf(written), ...dvMetrics,
+      numDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - dvMetrics.numDeletionVectorsUpdated,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs,
     };
-    const version = await commitDml(txn, req.root, [...removes, ...written], written, {
+    const version = await commitDml(txn, req.root, [...removes, ...dvAdds, ...written], written, {
       operation: "DELETE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
       operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
-    });
+    }, [dvFile]);
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     close();

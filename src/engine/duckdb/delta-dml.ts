@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import { promises as fs } from "node:fs";
 import {
-  OptimisticTransaction, type Action, type AddAction, type CommitDescription, type DeltaFile, type RemoveAction, type Snapshot,
+  OptimisticTransaction, type Action, type AddAction, type CommitDescription, type DeltaFile, type Snapshot,
 } from "../../delta/index.js";
 import { DeltaError } from "../../errors/index.js";
 import { mk, type Expr } from "../../expr/index.js";
@@ -45,7 +45,7 @@ export interface DmlTransaction {
 export async function startDml(executor: DuckDBExecutor, root: string, operation: string): Promise<DmlTransaction> {
   const conn = await executor.connect();
   try {
-    const txn = await OptimisticTransaction.start(root, { parquetReader: new DuckDBParquetReader(conn), checkpointWriter: new DuckDBCheckpointWriter(executor) });
+    const txn = await OptimisticTransaction.start(root, { parquetReader: new DuckDBParquetReader(conn), checkpointWriter: new DuckDBCheckpointWriter(executor), cache: executor.snapshots });
     if (!txn.snapshot) {
       throw new DeltaError("WEIR_DELTA_NOT_A_TABLE", `Cannot run ${operation} on ${root}: it is not a Delta table (no commits in _delta_log)`, {
         hint: 'check the path, or create the table with df.write.format("delta").save(path)', details: { table: root },
@@ -58,25 +58,14 @@ export async function startDml(executor: DuckDBExecutor, root: string, operation
   }
 }
 
-/**
- * The `remove` action retiring a data file (`dataChange` false for OPTIMIZE, which rewrites rows unchanged).
- *
- * @example `removeOf(file.add, true)`
- */
-export function removeOf(add: AddAction, dataChange = true): RemoveAction {
-  return {
-    kind: "remove", path: add.path, deletionTimestamp: Date.now(), dataChange, extendedFileMetadata: true,
-    partitionValues: add.partitionValues, size: add.size, ...(add.stats ? { stats: add.stats } : {}),
-  };
-}
-
 /** Rows recorded in the stats of adds. @example `rowsOf(adds) // 1200` */
 export function rowsOf(adds: readonly AddAction[]): number {
   return adds.reduce((n, a) => n + ((JSON.parse(a.stats ?? "{}") as { numRecords?: number }).numRecords ?? 0), 0);
 }
 
 /**
- * Commit DML actions; when the commit fails (conflict, I/O) the files this operation wrote are deleted.
+ * Commit DML actions; when the commit fails (conflict, I/O) the files this operation wrote are deleted: the data
+ * files of `written` and any other file it wrote (`writtenOther`, e.g. a deletion-vector file).
  * Returns the version committed, or undefined when there was nothing to commit (Delta's `commitIfNeeded`).
  *
  * @example
@@ -84,12 +73,15 @@ export function rowsOf(adds: readonly AddAction[]): number {
  * const version = await commitDml(txn, root, [...removes, ...adds], adds, { operation: "DELETE", operationParameters, operationMetrics });
  * ```
  */
-export async function commitDml(txn: OptimisticTransaction, root: string, actions: readonly Action[], written: readonly AddAction[], description: CommitDescription): Promise<number | undefined> {
+export async function commitDml(
+  txn: OptimisticTransaction, root: string, actions: readonly Action[], written: readonly AddAction[], description: CommitDescription, writtenOther: readonly (string | undefined)[] = [],
+): Promise<number | undefined> {
   if (actions.length === 0) return undefined;
   try {
     return await txn.commit(actions, description);
   } catch (e) {
     await deleteWritten(root, written);
+    await Promise.all(writtenOther.map((f) => (f ? fs.rm(f, { force: true }) : undefined))).catch(() => undefined);
     throw e;
   }
 }
@@ -308,6 +300,24 @@ export async function matchCounts(
     `SELECT ${TARGET_FILE} AS f, count(*) FILTER (WHERE ${cond}) AS m, count(*) AS n FROM (${rel.sql}) AS ${quoteIdent(alias)} GROUP BY 1`, params.bound, context,
   );
   return rows.map((r) => ({ path: String(r.f), matched: Number(r.m), total: Number(r.n) }));
+}
+
+/**
+ * The physical row positions (ascending) of each candidate file's rows matching a DML condition — what a
+ * deletion vector marks. Files without a match are absent.
+ *
+ * @example `const byFile = await matchPositions(executor, snap, files, cond, "t", "delete()"); // Map { "/t/part-0.parquet" => [3, 17] }`
+ */
+export async function matchPositions(
+  executor: DuckDBExecutor, snapshot: Snapshot, files: readonly DeltaFile[], condition: Expr, alias: string, context: string,
+): Promise<Map<string, number[]>> {
+  const params = new ParamCollector();
+  const rel = await targetRelation(executor, snapshot, files, params, alias);
+  const cond = targetExpr(condition, rel, params, alias, context);
+  const { rows } = await executor.query(
+    `SELECT ${TARGET_FILE} AS f, list(CAST(${TARGET_ROW} AS DOUBLE) ORDER BY ${TARGET_ROW}) AS p FROM (${rel.sql}) AS ${quoteIdent(alias)} WHERE coalesce(${cond}, false) GROUP BY 1`, params.bound, context,
+  );
+  return new Map(rows.map((r) => [String(r.f), (r.p as number[]).map(Number)]));
 }
 
 /**

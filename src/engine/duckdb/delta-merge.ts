@@ -21,8 +21,12 @@
  * Files holding no row that a clause acts on are neither read in full nor rewritten; rows are counted in
  * pass 1 (copied rows = rows of rewritten files no clause acts on, from the files' stats), so the rewrite
  * streams straight into the data files without being materialized first.
+ *
+ * With `delta.enableDeletionVectors = true` (merge-on-read), pass 1 also collects the positions of the target
+ * rows a clause acts on; pass 2 writes only updated and inserted rows, and those positions become deletion
+ * vectors on the touched files (delta-dv.ts) — nothing is copied.
  */
-import { tableConstraints, type DeltaFile } from "../../delta/index.js";
+import { deletionVectorsEnabled, removeOf, tableConstraints, type DeltaFile, type RemoveAction } from "../../delta/index.js";
 import { DeltaError, AnalysisError } from "../../errors/index.js";
 import { exprName, mk, type Expr } from "../../expr/index.js";
 import { optimize, type Plan } from "../../plan/index.js";
@@ -33,7 +37,9 @@ import { PlanCompiler } from "./compiler/compile-plan.js";
 import { compileExpr } from "./compiler/compile-expr.js";
 import { Scope, type Field } from "./compiler/relation.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
-import { bytesOf, commitDml, removeOf, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
+import { bytesOf, commitDml, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
+import { logicalRows, markRowsDeleted, type DeletionVectorChanges } from "./delta-dv.js";
+import { mergeOnRead } from "./delta-merge-on-read.js";
 import { resolveAssignments, type DeltaAssignment } from "./delta-update.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
@@ -146,97 +152,144 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       counts.set(kind, (counts.get(kind) ?? 0) + Number(n));
     };
 
-    // ---- pass 1: touched files, duplicate matches, rows per clause --------------------------------
-    // Only join keys and condition columns are read here (DuckDB prunes the other columns).
-    const scanStart = Date.now();
-    const touchedPaths = new Set<string>();
-    let maxPairs = 0;
-    let actedRows = 0;
-    if (candidates.length && (matched.length || bySource.length)) {
-      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
-      const target = `(${tgt.sql}) AS ${quoteIdent(tAlias)}`;
-      const cond = sql(req.condition);
-      const file = `${quoteIdent(tAlias)}.${TARGET_FILE}`;
-      if (matched.length) {
-        const acts = anyOf(matched.map((c) => c.condition), sql);
-        // Per target row: #matching source rows (n), #of them some clause acts on (a), the clause acting (max:
-        // with a <= 1 the acting pair's clause, COPY otherwise).
-        const { rows } = await executor.query(
-          `SELECT f, act, max(n) AS n, max(a) AS a, count(*) AS r FROM (SELECT ${file} AS f, count(*) AS n, count(*) FILTER (WHERE ${acts}) AS a, ` +
-          `max(${pick(matched, () => "NULL").action}) AS act FROM ${target} JOIN ${src} ON (${cond}) GROUP BY ${file}, ${quoteIdent(tAlias)}.${TARGET_ROW}) GROUP BY f, act`,
-          params.bound, "merge()",
-        );
-        // Spark counts every matching source row, except in merges made only of WHEN MATCHED clauses, where it
-        // counts those satisfying some clause's condition. One unconditional delete is never ambiguous.
-        const matchedOnly = !inserts.length && !bySource.length;
-        const unambiguous = matched.length === 1 && matched[0]!.kind === "matchedDelete" && !matched[0]!.condition;
-        for (const r of rows) {
-          maxPairs = Math.max(maxPairs, Number(r.n));
-          if (Number(r.a) > 0) touchedPaths.add(String(r.f));
-          if (!unambiguous && Number(matchedOnly ? r.a : r.n) > 1) throw duplicateSource(req.root, snapshot.version);
-        }
-        for (const r of rows) {
-          if (Number(r.act) === COPY) continue;
-          count(r.act, r.r);
-          actedRows += Number(r.r);
-        }
-      }
-      if (bySource.length) {
-        const { rows } = await executor.query(
-          `SELECT ${file} AS f, ${pick(bySource, () => "NULL").action} AS act, count(*) AS r FROM ${target} ANTI JOIN ${src} ON (${cond}) GROUP BY 1, 2`, params.bound, "merge()",
-        );
-        for (const r of rows) {
-          if (Number(r.act) === COPY) continue;
-          touchedPaths.add(String(r.f));
-          count(r.act, r.r);
-          actedRows += Number(r.r);
-        }
-      }
-    }
-    const touched = candidates.filter((f) => touchedPaths.has(f.path));
-    const scanTimeMs = Date.now() - scanStart;
-
-    // ---- pass 2: rewrite touched files and insert unmatched source rows, in one COPY ----------------
-    const rewriteStart = Date.now();
-    const branches: string[] = [];
-    if (touched.length) {
-      const tgt = await targetRelation(executor, snapshot, touched, params, tAlias);
-      const tRef = (n: string): string => `${quoteIdent(tAlias)}.${quoteIdent(n)}`;
-      const m = pick(matched, tRef);
-      const b = pick(bySource, tRef);
-      const action = `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN (${m.action}) ELSE (${b.action}) END`;
-      const cols = names.map((n, i) => {
-        const mc = m.values[i]!;
-        const bc = b.values[i]!;
-        return mc === bc ? `${mc} AS ${quoteIdent(n)}` : `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN ${mc} ELSE ${bc} END AS ${quoteIdent(n)}`;
-      });
-      const dedupe = maxPairs > 1 ? ` QUALIFY row_number() OVER (PARTITION BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW} ORDER BY ("__weir_action" = ${COPY})) = 1` : "";
-      branches.push(`SELECT ${action} AS "__weir_action", ${cols.join(", ")} FROM (${tgt.sql}) AS ${quoteIdent(tAlias)} LEFT JOIN ${src} ON (${sql(req.condition)})${dedupe}`);
-      // Rows of rewritten files no clause acts on are copied.
-      let total = touched.every((f) => f.stats?.numRecords !== undefined) ? touched.reduce((n, f) => n + f.stats!.numRecords!, 0) : undefined;
-      if (total === undefined) total = Number((await executor.query(`SELECT count(*) AS n FROM (${tgt.sql})`, params.bound, "merge()")).rows[0]?.n ?? 0);
-      count(COPY, total - actedRows);
-    }
-    if (inserts.length && numSourceRows > 0) {
-      const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
-      const i = pick(inserts, () => "NULL");
-      const unmatched = `${src} ANTI JOIN (${tgt.sql}) AS ${quoteIdent(tAlias)} ON (${sql(req.condition)})`;
-      // Counted apart from the COPY below (reading only the target's key columns) so the rewrite is one pass.
-      const { rows } = await executor.query(`SELECT ${i.action} AS a, count(*) AS n FROM ${unmatched} GROUP BY 1`, params.bound, "merge()");
-      for (const r of rows) if (Number(r.a) !== COPY) count(r.a, r.n);
-      if (rows.some((r) => Number(r.a) !== COPY)) {
-        branches.push(`SELECT * FROM (SELECT ${i.action} AS "__weir_action", ${i.values.map((v, k) => `${v} AS ${quoteIdent(names[k]!)}`).join(", ")} FROM ${unmatched}) WHERE "__weir_action" <> ${COPY}`);
-      }
-    }
+    // Merge-on-read: positions of the target rows some clause acts on, per file.
+    const useDv = deletionVectorsEnabled(snapshot.configuration);
+    const positions = new Map<string, number[]>();
+    const deletes = clauses.flatMap((c, idx) => (c.kind === "matchedDelete" || c.kind === "notMatchedBySourceDelete" ? [idx] : []));
+    const matchedOnly = !inserts.length && !bySource.length;
+    const unambiguous = matched.length === 1 && matched[0]!.kind === "matchedDelete" && !matched[0]!.condition;
+    let touched: readonly DeltaFile[] = [];
     let written: Awaited<ReturnType<typeof writeDataFiles>> = [];
-    if (branches.length) {
-      const body = branches.length === 1 ? branches[0]! : branches.map((x) => `(${x})`).join(" UNION ALL ");
-      const deletes = clauses.flatMap((c, idx) => (c.kind === "matchedDelete" || c.kind === "notMatchedBySourceDelete" ? [idx] : []));
-      const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
-      written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM (${body})${keep}`, params: params.bound, options: {} },
-        snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
+    let scanTimeMs = 0;
+    let rewriteStart = Date.now();
+    if (useDv && !bySource.length && candidates.length) {
+      // ---- merge-on-read: one source ⟕ target join (delta-merge-on-read.ts) ----------------------------
+      const target = await targetRelation(executor, snapshot, candidates, params, tAlias);
+      const r = await mergeOnRead(executor, {
+        snapshot, root: req.root, params, source: src, target, targetAlias: tAlias, condition: sql(req.condition),
+        // A target column is read only if some update keeps it (rows no clause acts on are not written): an
+        // update-all MERGE reads just the key columns of the candidate files.
+        matched: pick(matched, (n) => (matched.some((c) => c.kind === "matchedUpdate" && !c.assign?.has(n)) ? `${quoteIdent(tAlias)}.${quoteIdent(n)}` : "NULL")),
+        inserts: pick(inserts, () => "NULL"), copy: COPY, deletes,
+        matchedOnly, unambiguous, constraints: tableConstraints(snapshot.schema, snapshot.configuration),
+      });
+      if (r.duplicate) throw duplicateSource(req.root, snapshot.version);
+      for (const [a, n] of r.counts) count(a, n);
+      for (const [f, p] of r.positions) positions.set(f, p);
+      touched = candidates.filter((f) => positions.has(f.path));
+      written = r.written;
+      scanTimeMs = r.scanTimeMs;
+      rewriteStart += r.scanTimeMs; // rewriteTimeMs: what followed the join
+    } else {
+      // ---- pass 1: touched files, duplicate matches, rows per clause --------------------------------
+      // Only join keys and condition columns are read here (DuckDB prunes the other columns).
+      const scanStart = Date.now();
+      const touchedPaths = new Set<string>();
+      const addPositions = (f: unknown, pos: unknown): void => {
+        if (!useDv) return;
+        const list = positions.get(String(f)) ?? [];
+        for (const p of pos as unknown[]) list.push(Number(p));
+        positions.set(String(f), list);
+      };
+      const posList = useDv ? `, list(CAST("__weir_pos" AS DOUBLE)) AS pos` : "";
+      let maxPairs = 0;
+      let actedRows = 0;
+      if (candidates.length && (matched.length || bySource.length)) {
+        const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
+        const target = `(${tgt.sql}) AS ${quoteIdent(tAlias)}`;
+        const cond = sql(req.condition);
+        const file = `${quoteIdent(tAlias)}.${TARGET_FILE}`;
+        if (matched.length) {
+          const acts = anyOf(matched.map((c) => c.condition), sql);
+          // Per target row: #matching source rows (n), #of them some clause acts on (a), the clause acting (max:
+          // with a <= 1 the acting pair's clause, COPY otherwise).
+          const { rows } = await executor.query(
+            `SELECT f, act, max(n) AS n, max(a) AS a, count(*) AS r${posList} FROM (SELECT ${file} AS f, ${quoteIdent(tAlias)}.${TARGET_ROW} AS "__weir_pos", count(*) AS n, count(*) FILTER (WHERE ${acts}) AS a, ` +
+            `max(${pick(matched, () => "NULL").action}) AS act FROM ${target} JOIN ${src} ON (${cond}) GROUP BY ${file}, ${quoteIdent(tAlias)}.${TARGET_ROW}) GROUP BY f, act`,
+            params.bound, "merge()",
+          );
+          // Spark counts every matching source row, except in merges made only of WHEN MATCHED clauses, where it
+          // counts those satisfying some clause's condition. One unconditional delete is never ambiguous.
+          for (const r of rows) {
+            maxPairs = Math.max(maxPairs, Number(r.n));
+            if (Number(r.a) > 0) touchedPaths.add(String(r.f));
+            if (!unambiguous && Number(matchedOnly ? r.a : r.n) > 1) throw duplicateSource(req.root, snapshot.version);
+          }
+          for (const r of rows) {
+            if (Number(r.act) === COPY) continue;
+            count(r.act, r.r);
+            actedRows += Number(r.r);
+            addPositions(r.f, r.pos);
+          }
+        }
+        if (bySource.length) {
+          const { rows } = await executor.query(
+            `SELECT f, act, count(*) AS r${posList} FROM (SELECT ${file} AS f, ${quoteIdent(tAlias)}.${TARGET_ROW} AS "__weir_pos", ${pick(bySource, () => "NULL").action} AS act FROM ${target} ANTI JOIN ${src} ON (${cond})) GROUP BY 1, 2`,
+            params.bound, "merge()",
+          );
+          for (const r of rows) {
+            if (Number(r.act) === COPY) continue;
+            touchedPaths.add(String(r.f));
+            count(r.act, r.r);
+            actedRows += Number(r.r);
+            addPositions(r.f, r.pos);
+          }
+        }
+      }
+      touched = candidates.filter((f) => touchedPaths.has(f.path));
+      scanTimeMs = Date.now() - scanStart;
+
+      // ---- pass 2: rewrite touched files and insert unmatched source rows, in one COPY ----------------
+      rewriteStart = Date.now();
+      const branches: string[] = [];
+      if (touched.length) {
+        const tgt = await targetRelation(executor, snapshot, touched, params, tAlias);
+        const tRef = (n: string): string => `${quoteIdent(tAlias)}.${quoteIdent(n)}`;
+        const m = pick(matched, tRef);
+        const b = pick(bySource, tRef);
+        const action = `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN (${m.action}) ELSE (${b.action}) END`;
+        const cols = names.map((n, i) => {
+          const mc = m.values[i]!;
+          const bc = b.values[i]!;
+          return mc === bc ? `${mc} AS ${quoteIdent(n)}` : `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN ${mc} ELSE ${bc} END AS ${quoteIdent(n)}`;
+        });
+        const dedupe = maxPairs > 1 ? ` QUALIFY row_number() OVER (PARTITION BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW} ORDER BY ("__weir_action" = ${COPY})) = 1` : "";
+          // Merge-on-read keeps only rows a clause acts on.
+        const changed = `SELECT ${action} AS "__weir_action", ${cols.join(", ")} FROM (${tgt.sql}) AS ${quoteIdent(tAlias)} LEFT JOIN ${src} ON (${sql(req.condition)})${dedupe}`;
+        branches.push(useDv ? `SELECT * FROM (${changed}) WHERE "__weir_action" <> ${COPY}` : changed);
+        if (!useDv) {
+          // Rows of rewritten files no clause acts on are copied.
+          let total = touched.every((f) => logicalRows(f) !== undefined) ? touched.reduce((n, f) => n + logicalRows(f)!, 0) : undefined;
+          if (total === undefined) total = Number((await executor.query(`SELECT count(*) AS n FROM (${tgt.sql})`, params.bound, "merge()")).rows[0]?.n ?? 0);
+          count(COPY, total - actedRows);
+        }
+      }
+      if (inserts.length && numSourceRows > 0) {
+        const tgt = await targetRelation(executor, snapshot, candidates, params, tAlias);
+        const i = pick(inserts, () => "NULL");
+        const unmatched = `${src} ANTI JOIN (${tgt.sql}) AS ${quoteIdent(tAlias)} ON (${sql(req.condition)})`;
+        // Counted apart from the COPY below (reading only the target's key columns) so the rewrite is one pass.
+        const { rows } = await executor.query(`SELECT ${i.action} AS a, count(*) AS n FROM ${unmatched} GROUP BY 1`, params.bound, "merge()");
+        for (const r of rows) if (Number(r.a) !== COPY) count(r.a, r.n);
+        if (rows.some((r) => Number(r.a) !== COPY)) {
+          branches.push(`SELECT * FROM (SELECT ${i.action} AS "__weir_action", ${i.values.map((v, k) => `${v} AS ${quoteIdent(names[k]!)}`).join(", ")} FROM ${unmatched}) WHERE "__weir_action" <> ${COPY}`);
+        }
+      }
+      if (branches.length) {
+        const body = branches.length === 1 ? branches[0]! : branches.map((x) => `(${x})`).join(" UNION ALL ");
+        const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
+        written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM (${body})${keep}`, params: params.bound, options: {} },
+          snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
+      }
     }
-    const removes = touched.map((f) => removeOf(f.add));
+    let dv: DeletionVectorChanges | undefined;
+    let removes: RemoveAction[] = touched.map((f) => removeOf(f.add));
+    if (useDv && touched.length) {
+      for (const list of positions.values()) list.sort((a, b) => a - b);
+      dv = await markRowsDeleted(executor, req.root, touched, positions);
+      removes = dv.removes;
+    }
+    const fullyRemoved = removes.filter((r) => !dv?.adds.some((a) => a.path === r.path));
     const n = (k: DeltaMergeClause["kind"] | "copy"): number => counts.get(k) ?? 0;
     const metrics = {
       numSourceRows, numTargetRowsInserted: n("notMatchedInsert"), numTargetRowsUpdated: n("matchedUpdate") + n("notMatchedBySourceUpdate"),
@@ -244,13 +297,14 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       numTargetRowsDeleted: n("matchedDelete") + n("notMatchedBySourceDelete"), numTargetRowsMatchedDeleted: n("matchedDelete"),
       numTargetRowsNotMatchedBySourceDeleted: n("notMatchedBySourceDelete"), numTargetRowsCopied: n("copy"),
       numOutputRows: n("notMatchedInsert") + n("matchedUpdate") + n("notMatchedBySourceUpdate") + n("copy"),
-      numTargetFilesAdded: written.length, numTargetFilesRemoved: removes.length, numTargetChangeFilesAdded: 0,
-      numTargetBytesAdded: bytesOf(written), numTargetBytesRemoved: bytesOf(removes), numTargetDeletionVectorsAdded: 0, numTargetDeletionVectorsRemoved: 0,
+      numTargetFilesAdded: written.length, numTargetFilesRemoved: fullyRemoved.length, numTargetChangeFilesAdded: 0,
+      numTargetBytesAdded: bytesOf(written), numTargetBytesRemoved: bytesOf(fullyRemoved), numTargetDeletionVectorsAdded: dv?.added ?? 0,
+      numTargetDeletionVectorsUpdated: dv?.updated ?? 0, numTargetDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - (dv?.updated ?? 0),
       numTargetFilesScanned: candidates.length, numTargetFilesTotal: snapshot.files.length,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: Date.now() - rewriteStart,
     };
     const txnAction = req.txn ? [{ kind: "txn" as const, appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }] : [];
-    const version = await commitDml(txn, req.root, [...removes, ...written, ...txnAction], written, {
+    const version = await commitDml(txn, req.root, [...removes, ...(dv?.adds ?? []), ...written, ...txnAction], written, {
       operation: "MERGE",
       operationParameters: {
         predicate: describe(req.condition),
@@ -260,7 +314,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       },
       operationMetrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith("numTargetFilesScanned") && k !== "numTargetFilesTotal").map(([k, v]) => [k, String(v)])),
       ...(req.userMetadata !== undefined ? { userMetadata: req.userMetadata } : {}),
-    });
+    }, [dv?.dvFile]);
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     await executor.exec(`DROP ${srcIsView ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);

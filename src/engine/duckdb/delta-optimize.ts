@@ -4,7 +4,8 @@
  * ```
  *   files selected by the partition predicate, grouped by partition
  *     compaction: files < target size, bin-packed (smallest first) up to the target; one new file per bin
- *                 of ≥ 2 files (a lone file is already compact)
+ *                 of ≥ 2 files (a lone file is already compact) — files whose deletion vector removes > 5% of
+ *                 their rows are rewritten too, whatever their size (the DV is purged)
  *     Z-order:    every file of the partition; rows ordered by the interleaved bits of each column's rank
  *                 (16 bits per column, fewer beyond 4 columns) and cut into ⌈bytes / target⌉ files, so each
  *                 file covers a compact box of the columns' ranges and min/max data skipping prunes it
@@ -12,11 +13,11 @@
  *      conflict; a concurrent delete/rewrite of a compacted file does)
  * ```
  */
-import type { AddAction, DeltaFile, RemoveAction } from "../../delta/index.js";
+import { removeOf, type AddAction, type DeltaFile, type RemoveAction } from "../../delta/index.js";
 import { AnalysisError } from "../../errors/index.js";
 import { exprName, type Expr } from "../../expr/index.js";
 import { quoteIdent } from "../../util/index.js";
-import { bytesOf, candidateFiles, commitDml, deleteWritten, removeOf, rowsOf, sizeMetrics, startDml, targetRelation } from "./delta-dml.js";
+import { bytesOf, candidateFiles, commitDml, deleteWritten, rowsOf, sizeMetrics, startDml, targetRelation } from "./delta-dml.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -112,8 +113,19 @@ export async function optimizeDelta(executor: DuckDBExecutor, req: DeltaOptimize
 }
 
 /** Delta's bin-packing: files smaller than the target, smallest first, into bins of at most the target size; bins of one file are dropped. */
+/** Spark's `spark.databricks.delta.optimize.maxDeletedRowsRatio`: a file whose DV removes more is rewritten even alone. */
+const MAX_DELETED_ROWS_RATIO = 0.05;
+
+/** Whether compaction should rewrite a file to drop the rows its deletion vector removes. */
+function purge(f: DeltaFile): boolean {
+  const dv = f.add.deletionVector;
+  if (!dv || dv.cardinality === 0) return false;
+  const n = f.stats?.numRecords;
+  return n === undefined || n === 0 || dv.cardinality / n > MAX_DELETED_ROWS_RATIO;
+}
+
 function binPack(files: readonly DeltaFile[], target: number): DeltaFile[][] {
-  const small = files.filter((f) => f.size < target).sort((a, b) => a.size - b.size);
+  const small = files.filter((f) => f.size < target || purge(f)).sort((a, b) => a.size - b.size);
   const bins: DeltaFile[][] = [];
   let bin: DeltaFile[] = [];
   let size = 0;
@@ -127,7 +139,7 @@ function binPack(files: readonly DeltaFile[], target: number): DeltaFile[][] {
     size += f.size;
   }
   if (bin.length) bins.push(bin);
-  return bins.filter((b) => b.length > 1);
+  return bins.filter((b) => b.length > 1 || b.some(purge));
 }
 
 async function writeCompacted(executor: DuckDBExecutor, snapshot: Parameters<typeof targetRelation>[1], files: readonly DeltaFile[], root: string): Promise<AddAction[]> {

@@ -68,7 +68,7 @@ export async function compileDeltaScan(scan: Scan, compiler: PlanCompiler): Prom
 export async function loadDeltaSnapshot(executor: DuckDBExecutor, root: string, spec: VersionSpec = {}): Promise<Snapshot> {
   const conn = await executor.connect();
   try {
-    return await Snapshot.load(root, { ...spec, parquetReader: new DuckDBParquetReader(conn) });
+    return await Snapshot.load(root, { ...spec, parquetReader: new DuckDBParquetReader(conn), cache: executor.snapshots });
   } finally {
     conn.closeSync();
   }

@@ -2,16 +2,19 @@
  * UPDATE of a Delta table (delta-spark's `DeltaTable.update(condition, set)`), copy-on-write: files holding a
  * row that satisfies the condition are removed and rewritten whole, changed rows with their new values and
  * the others copied; files without such rows are not touched. Candidate files come from partition pruning and
- * data skipping, so partition-only and min/max-selective predicates read little.
+ * data skipping, so partition-only and min/max-selective predicates read little. With
+ * `delta.enableDeletionVectors = true` (merge-on-read) only the changed rows are written, to new files, and
+ * their old versions are marked deleted in deletion vectors (delta-dv.ts).
  */
-import { tableConstraints, type AddAction, type RemoveAction } from "../../delta/index.js";
+import { deletionVectorsEnabled, removeOf, tableConstraints, type AddAction, type RemoveAction } from "../../delta/index.js";
 import { AnalysisError } from "../../errors/index.js";
 import { exprName, type Expr } from "../../expr/index.js";
 import { didYouMean, quoteIdent } from "../../util/index.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, matchCounts, removeOf, startDml, targetExpr, targetRelation,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
+import { logicalRows, markRowsDeleted, type DeletionVectorChanges } from "./delta-dv.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -51,8 +54,15 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
     let updatedRows = 0;
     let copiedRows = 0;
     let scanTimeMs = 0;
+    let positions: Map<string, number[]> | undefined;
     if (c.exact) {
-      updatedRows = c.files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
+      updatedRows = c.files.reduce((n, f) => n + (logicalRows(f) ?? 0), 0);
+    } else if (c.files.length && deletionVectorsEnabled(snapshot.configuration)) {
+      const scanStart = Date.now();
+      positions = await matchPositions(executor, snapshot, c.files, req.condition!, alias, "update()");
+      touched = c.files.filter((f) => positions!.has(f.path));
+      for (const p of positions.values()) updatedRows += p.length;
+      scanTimeMs = Date.now() - scanStart;
     } else if (c.files.length) {
       const scanStart = Date.now();
       const counts = await matchCounts(executor, snapshot, c.files, req.condition!, alias, "update()");
@@ -64,7 +74,8 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
       }
       scanTimeMs = Date.now() - scanStart;
     }
-    const removes: RemoveAction[] = touched.map((f) => removeOf(f.add));
+    let dv: DeletionVectorChanges | undefined;
+    let removes: RemoveAction[] = touched.map((f) => removeOf(f.add));
     let written: AddAction[] = [];
     const rewriteStart = Date.now();
     if (touched.length) {
@@ -75,20 +86,28 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
         const a = set.get(f.name);
         if (!a) return quoteIdent(f.name);
         const value = targetExpr(a, rel, params, alias, "update()");
-        return `CASE WHEN ${cond} THEN ${value} ELSE ${quoteIdent(alias)}.${quoteIdent(f.name)} END AS ${quoteIdent(f.name)}`;
+        return positions ? `${value} AS ${quoteIdent(f.name)}` : `CASE WHEN ${cond} THEN ${value} ELSE ${quoteIdent(alias)}.${quoteIdent(f.name)} END AS ${quoteIdent(f.name)}`;
       });
-      written = await writeDataFiles(executor, { sql: `SELECT ${cols.join(", ")} FROM (${rel.sql}) AS ${quoteIdent(alias)}`, params: params.bound, options: {} },
+      // Merge-on-read writes only the changed rows; copy-on-write rewrites the files whole.
+      const where = positions ? ` WHERE ${cond}` : "";
+      written = await writeDataFiles(executor, { sql: `SELECT ${cols.join(", ")} FROM (${rel.sql}) AS ${quoteIdent(alias)}${where}`, params: params.bound, options: {} },
         snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
+      if (positions) {
+        dv = await markRowsDeleted(executor, req.root, touched, positions);
+        removes = dv.removes;
+      }
     }
+    const fullyRemoved = removes.filter((r) => !dv?.adds.some((a) => a.path === r.path));
     const metrics = {
-      numRemovedFiles: removes.length, numAddedFiles: written.length, numUpdatedRows: updatedRows, numCopiedRows: copiedRows, numAddedChangeFiles: 0,
-      numRemovedBytes: bytesOf(removes), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: 0, numDeletionVectorsRemoved: 0,
+      numRemovedFiles: fullyRemoved.length, numAddedFiles: written.length, numUpdatedRows: updatedRows, numCopiedRows: copiedRows, numAddedChangeFiles: 0,
+      numRemovedBytes: bytesOf(fullyRemoved), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: dv?.added ?? 0, numDeletionVectorsUpdated: dv?.updated ?? 0,
+      numDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - (dv?.updated ?? 0),
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: touched.length ? Date.now() - rewriteStart : 0,
     };
-    const version = await commitDml(txn, req.root, [...removes, ...written], written, {
+    const version = await commitDml(txn, req.root, [...removes, ...(dv?.adds ?? []), ...written], written, {
       operation: "UPDATE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
       operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
-    });
+    }, [dv?.dvFile]);
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     close();

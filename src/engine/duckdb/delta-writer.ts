@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import {
-  buildStatsJson, OptimisticTransaction, partitionKey, reconcileSchema, tableConstraints, type Action, type AddAction, type ColumnStatsText,
+  buildStatsJson, OptimisticTransaction, partitionKey, removeOf, reconcileSchema, tableConstraints, type Action, type AddAction, type ColumnStatsText,
   type MetadataAction, type RemoveAction, type Snapshot, type TableConstraint,
 } from "../../delta/index.js";
 import { DeltaError, WeirError } from "../../errors/index.js";
@@ -84,7 +84,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
   const txnApp = parseTxn(o);
   const conn = await executor.connect();
   try {
-    const txn = await OptimisticTransaction.start(root, { parquetReader: new DuckDBParquetReader(conn), checkpointWriter: new DuckDBCheckpointWriter(executor) });
+    const txn = await OptimisticTransaction.start(root, { parquetReader: new DuckDBParquetReader(conn), checkpointWriter: new DuckDBCheckpointWriter(executor), cache: executor.snapshots });
     const snap = txn.snapshot;
     if (snap && mode === "error") {
       throw new WeirError("WEIR_PATH_EXISTS", `Cannot write to ${root}: a Delta table already exists there (version ${snap.version})`, { hint: 'use .mode("append"), .mode("overwrite") or .mode("ignore")' });
@@ -210,13 +210,6 @@ function metadataActions(snap: Snapshot | undefined, schema: StructType, partiti
     configuration, createdTime: snap?.metadata.createdTime ?? Date.now(),
   };
   return snap ? [metadata] : [{ kind: "protocol", minReaderVersion: 1, minWriterVersion: 2 }, metadata];
-}
-
-function removeOf(add: AddAction): RemoveAction {
-  return {
-    kind: "remove", path: add.path, deletionTimestamp: Date.now(), dataChange: true, extendedFileMetadata: true,
-    partitionValues: add.partitionValues, size: add.size, ...(add.stats ? { stats: add.stats } : {}),
-  };
 }
 
 /**

@@ -9,11 +9,12 @@ import { ParamCollector } from "./params.js";
 import { t } from "../../types/index.js";
 
 const MAP = "MAP(VARCHAR, VARCHAR)";
+const DV = { storageType: "VARCHAR", pathOrInlineDv: "VARCHAR", offset: "INTEGER", sizeInBytes: "INTEGER", cardinality: "BIGINT" };
 /** The checkpoint schema of PROTOCOL.md ("Checkpoint Schema"), as a DuckDB `from_json` structure. */
 const STRUCTURE = {
   txn: { appId: "VARCHAR", version: "BIGINT", lastUpdated: "BIGINT" },
-  add: { path: "VARCHAR", partitionValues: MAP, size: "BIGINT", modificationTime: "BIGINT", dataChange: "BOOLEAN", stats: "VARCHAR", tags: MAP },
-  remove: { path: "VARCHAR", deletionTimestamp: "BIGINT", dataChange: "BOOLEAN", extendedFileMetadata: "BOOLEAN", partitionValues: MAP, size: "BIGINT", tags: MAP },
+  add: { path: "VARCHAR", partitionValues: MAP, size: "BIGINT", modificationTime: "BIGINT", dataChange: "BOOLEAN", stats: "VARCHAR", tags: MAP, deletionVector: DV },
+  remove: { path: "VARCHAR", deletionTimestamp: "BIGINT", dataChange: "BOOLEAN", extendedFileMetadata: "BOOLEAN", partitionValues: MAP, size: "BIGINT", stats: "VARCHAR", tags: MAP, deletionVector: DV },
   metaData: {
     id: "VARCHAR", name: "VARCHAR", description: "VARCHAR", format: { provider: "VARCHAR", options: MAP }, schemaString: "VARCHAR",
     partitionColumns: "VARCHAR[]", configuration: MAP, createdTime: "BIGINT",

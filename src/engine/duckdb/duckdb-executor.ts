@@ -5,6 +5,7 @@ import { t } from "../../types/index.js";
 import type { BoundParams } from "./params.js";
 import { fromDuckDBType, toJsValue } from "./duckdb-types.js";
 import { translateDuckDBError } from "./translate-error.js";
+import { SnapshotCache } from "../../delta/index.js";
 
 /** Settings of the embedded DuckDB database. @example `{ threads: 2, memoryLimit: "4GB", tempDir: "/tmp/weir" }` */
 export interface DuckDBSettings {
@@ -42,6 +43,8 @@ export class DuckDBExecutor {
   private closed = false;
   private readonly streams = new Set<DuckDBConnection>();
   private readonly describeCache = new Map<string, ColumnInfo[]>();
+  /** The latest snapshot of each Delta table this session read or wrote (only new commits are replayed). */
+  readonly snapshots = new SnapshotCache();
 
   private constructor(private readonly instance: DuckDBInstance, private readonly main: DuckDBConnection) {}
 

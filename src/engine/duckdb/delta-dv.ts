@@ -1,0 +1,98 @@
+/**
+ * Merge-on-read DML (PROTOCOL.md "Deletion Vectors"): instead of rewriting a data file that loses some rows,
+ * DELETE/UPDATE/MERGE mark those rows' physical positions in a deletion vector (DV) and keep the file.
+ *
+ * ```
+ *   per touched file: positions P ──► old DV ∪ P ──► covers every row? ──yes──► remove(file)
+ *                                                    │ no
+ *                                                    ▼
+ *   one deletion_vector_<uuid>.bin for the operation ──► remove(file, old DV) + add(file, new DV, stats with tightBounds false)
+ * ```
+ * Used only when the table has `delta.enableDeletionVectors = true` (writers must not add DVs otherwise);
+ * existing DVs are honoured either way (the scan skips their rows; a copy-on-write rewrite drops them).
+ */
+import {
+  deletionVectorPath, readDeletionVector, removeOf, unionPositions, writeDeletionVectors, type AddAction, type DeltaFile, type RemoveAction,
+} from "../../delta/index.js";
+import type { DuckDBExecutor } from "./duckdb-executor.js";
+import { ParamCollector } from "./params.js";
+
+/** The actions marking rows deleted, the DV file written (to delete if the commit fails) and Spark's DV metrics. */
+export interface DeletionVectorChanges {
+  readonly removes: RemoveAction[];
+  readonly adds: AddAction[];
+  /** The new DV file, if one was written. */
+  readonly dvFile: string | undefined;
+  /** Files that got a DV for the first time / whose DV was replaced / that were removed because every row went. */
+  readonly added: number;
+  readonly updated: number;
+  readonly removedFiles: number;
+}
+
+/**
+ * Mark `positions` (per file path, ascending distinct physical row positions) deleted in `files`.
+ *
+ * @example
+ * ```ts
+ * const dv = await markRowsDeleted(executor, snapshot.tableRoot, touched, new Map([[file.path, [3, 17]]]));
+ * await commitDml(txn, root, [...dv.removes, ...dv.adds, ...written], written, description, [dv.dvFile]);
+ * ```
+ */
+export async function markRowsDeleted(
+  executor: DuckDBExecutor, tableRoot: string, files: readonly DeltaFile[], positions: ReadonlyMap<string, readonly number[]>,
+): Promise<DeletionVectorChanges> {
+  const touched = files.filter((f) => (positions.get(f.path)?.length ?? 0) > 0);
+  const physical = await physicalRowCounts(executor, touched);
+  const removes: RemoveAction[] = [];
+  const kept: { file: DeltaFile; rows: number[] }[] = [];
+  let removedFiles = 0;
+  const unions = await Promise.all(touched.map(async (f) => unionPositions(f.add.deletionVector ? await readDeletionVector(tableRoot, f.add.deletionVector) : [], positions.get(f.path)!)));
+  touched.forEach((f, i) => {
+    removes.push(removeOf(f.add));
+    if (unions[i]!.length >= physical[i]!) removedFiles++;
+    else kept.push({ file: f, rows: unions[i]! });
+  });
+  const descriptors = await writeDeletionVectors(tableRoot, kept.map((k) => k.rows));
+  const adds = kept.map(({ file }, i): AddAction => ({
+    ...file.add, dataChange: true, stats: wideBounds(file.add.stats, physical[touched.indexOf(file)]!), deletionVector: descriptors[i]!,
+  }));
+  return {
+    removes, adds, dvFile: descriptors.length ? deletionVectorPath(tableRoot, descriptors[0]!) : undefined,
+    added: kept.filter((k) => !k.file.add.deletionVector).length, updated: kept.filter((k) => k.file.add.deletionVector).length, removedFiles,
+  };
+}
+
+/**
+ * The rows a file logically holds: its physical `numRecords` minus the rows its deletion vector removes
+ * (undefined without stats).
+ *
+ * @example `logicalRows(file) // 998`
+ */
+export function logicalRows(f: DeltaFile): number | undefined {
+  const n = f.stats?.numRecords;
+  return n === undefined ? undefined : n - (f.add.deletionVector?.cardinality ?? 0);
+}
+
+/** Rows physically in each file: `numRecords` from the stats, else the Parquet footer (DVs need it exact). */
+async function physicalRowCounts(executor: DuckDBExecutor, files: readonly DeltaFile[]): Promise<number[]> {
+  const missing = files.filter((f) => f.stats?.numRecords === undefined);
+  const fromFooter = new Map<string, number>();
+  if (missing.length) {
+    const params = new ParamCollector();
+    const { rows } = await executor.query(`SELECT file_name AS f, sum(row_group_num_rows) AS n FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata(${params.bind(missing.map((f) => f.path))})) GROUP BY 1`, params.bound, "deletion vector");
+    for (const r of rows) fromFooter.set(String(r.f), Number(r.n));
+  }
+  return files.map((f) => f.stats?.numRecords ?? fromFooter.get(f.path) ?? 0);
+}
+
+/** The stats of a file that gains a DV: same values, `numRecords` stated, bounds no longer tight. */
+function wideBounds(stats: string | undefined, numRecords: number): string {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const v: unknown = JSON.parse(stats ?? "{}");
+    if (v && typeof v === "object" && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+  } catch {
+    // unparsable stats carry no information: keep only what DVs require
+  }
+  return JSON.stringify({ ...parsed, numRecords, tightBounds: false });
+}
