@@ -1,5 +1,6 @@
 /**
- * Concurrent DML: two processes MERGE into overlapping files at once → exactly one wins, the other fails with
+ * Concurrent DML: two processes MERGE into overlapping files at once (copy-on-write, and merge-on-read with
+ * deletion vectors) → exactly one wins, the other fails with
  * WEIR_DELTA_CONCURRENT_MODIFICATION naming the winner, and no update is lost; a MERGE reading one partition
  * does not conflict with writes to another (it retries), but does with a rewrite of the files it read.
  */
@@ -42,12 +43,13 @@ function child(args: string[]): { waiting: Promise<void>; done: Promise<string> 
   return { waiting, done };
 }
 
-test("two processes MERGE into overlapping files at once: one wins, the other fails cleanly, no update is lost", async () => {
+for (const dv of [false, true]) test(`two processes MERGE into overlapping files at once (${dv ? "deletion vectors" : "copy-on-write"}): one wins, the other fails cleanly, no update is lost`, async () => {
   let conflicts = 0;
   for (let round = 0; round < 2; round++) {
-    const root = path.join(tmp, `race${round}`);
-    await spark.createDataFrame(Array.from({ length: 20_000 }, (_, i) => ({ id: i, qty: 0, day: "d0" })), schema).write.format("delta").save(root);
-    const go = path.join(tmp, `go${round}`);
+    const root = path.join(tmp, `race${round}${dv ? "-dv" : ""}`);
+    await spark.createDataFrame(Array.from({ length: 20_000 }, (_, i) => ({ id: i, qty: 0, day: "d0" })), schema).write.format("delta")
+      .option("delta.enableDeletionVectors", String(dv)).save(root);
+    const go = path.join(tmp, `go${round}${dv ? "-dv" : ""}`);
     const a = child(["merge-inc", root, "0", "9999", "1", go]);
     const b = child(["merge-inc", root, "5000", "14999", "10", go]);
     await Promise.all([a.waiting, b.waiting]); // both children loaded and waiting at the barrier
@@ -67,6 +69,7 @@ test("two processes MERGE into overlapping files at once: one wins, the other fa
       assert.equal(qty, (id <= 9999 ? incA : 0) + (id >= 5000 && id <= 14999 ? incB : 0), `id ${id}`);
     }
     assert.equal(q.size, 20_001, "the key both inserted exists exactly once");
+    if (dv) assert.ok(readdirSync(root).some((f) => f.startsWith("deletion_vector_")), "merge-on-read wrote a deletion vector");
     if (failed.length) conflicts++;
   }
   assert.ok(conflicts >= 1, "the MERGEs raced at least once");

@@ -1,6 +1,7 @@
 /**
  * Crash safety of MERGE and OPTIMIZE: a child process is SIGKILLed at a random moment while it merges (an
- * idempotent upsert, repeatedly) or compacts (10 trials each, the two lanes side by side). After every kill the
+ * idempotent upsert, repeatedly; copy-on-write and, on a table with deletion vectors, merge-on-read) or compacts
+ * (10 trials each, the three lanes side by side). After every kill the
  * table opens, versions are contiguous, every version committed before reads exactly as recorded, and rerunning
  * the operation converges to the expected state.
  */
@@ -47,9 +48,10 @@ async function checkAll(root: string, recorded: ReadonlyMap<number, string>): Pr
 let seed = 99;
 const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
 
-async function mergeLane(): Promise<number> {
-  const root = path.join(tmp, "merge");
-  await spark.createDataFrame(Array.from({ length: 2000 }, (_, i) => ({ id: i, qty: -1, day: `d${i % 2}` })), schema).write.format("delta").partitionBy("day").save(root);
+async function mergeLane(deletionVectors: boolean): Promise<number> {
+  const root = path.join(tmp, deletionVectors ? "merge-dv" : "merge");
+  await spark.createDataFrame(Array.from({ length: 2000 }, (_, i) => ({ id: i, qty: -1, day: `d${i % 2}` })), schema).write.format("delta")
+    .option("delta.enableDeletionVectors", String(deletionVectors)).partitionBy("day").save(root);
   const recorded = new Map<number, string>();
   await check(root, recorded, []);
   for (let trial = 1; trial <= TRIALS; trial++) {
@@ -96,7 +98,9 @@ async function optimizeLane(): Promise<void> {
   await checkAll(root, recorded);
 }
 
-test(`SIGKILL during MERGE and OPTIMIZE (${TRIALS} trials each): committed versions intact, no partial state, reruns converge`, async () => {
-  const [mergeVersions] = await Promise.all([mergeLane(), optimizeLane()]);
+test(`SIGKILL during MERGE (copy-on-write and deletion vectors) and OPTIMIZE (${TRIALS} trials each): committed versions intact, no partial state, reruns converge`, async () => {
+  const [mergeVersions, dvVersions] = await Promise.all([mergeLane(false), mergeLane(true), optimizeLane()]);
   assert.ok(mergeVersions > TRIALS + 1, `the killed children committed MERGEs (${mergeVersions} versions)`);
+  assert.ok(dvVersions > TRIALS + 1, `the killed children committed merge-on-read MERGEs (${dvVersions} versions)`);
+  assert.ok(readdirSync(path.join(tmp, "merge-dv")).some((f) => f.startsWith("deletion_vector_")), "the merge-on-read lane wrote deletion vectors");
 });

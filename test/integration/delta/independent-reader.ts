@@ -28,7 +28,13 @@ export function checkAction(a: Json): void {
   const b = a[kind] as Json;
   switch (kind) {
     case "protocol":
-      assert.equal(b.minReaderVersion, 1); assert.equal(b.minWriterVersion, 2); break;
+      if (b.minReaderVersion === 3) { // only for deletion vectors: table features on both sides
+        assert.equal(b.minWriterVersion, 7);
+        assert.ok((b.readerFeatures as string[]).includes("deletionVectors") && (b.writerFeatures as string[]).includes("deletionVectors"));
+      } else {
+        assert.equal(b.minReaderVersion, 1); assert.ok(b.minWriterVersion === 2 || b.minWriterVersion === 3);
+      }
+      break;
     case "metaData":
       assert.equal(typeof b.id, "string");
       assert.deepEqual(b.format, { provider: "parquet", options: {} });
@@ -45,11 +51,14 @@ export function checkAction(a: Json): void {
       assert.equal(typeof b.dataChange, "boolean");
       const stats = JSON.parse(b.stats as string) as Json;
       assert.ok(Number.isInteger(stats.numRecords));
+      if (b.deletionVector) checkDv(b.deletionVector as Json, stats);
       for (const k of ["minValues", "maxValues", "nullCount"]) assert.equal(typeof stats[k], "object");
       break;
     }
     case "remove":
-      assert.equal(typeof b.path, "string"); assert.equal(typeof b.deletionTimestamp, "number"); assert.equal(typeof b.dataChange, "boolean"); break;
+      assert.equal(typeof b.path, "string"); assert.equal(typeof b.deletionTimestamp, "number"); assert.equal(typeof b.dataChange, "boolean");
+      if (b.deletionVector) checkDv(b.deletionVector as Json);
+      break;
     case "txn":
       assert.equal(typeof b.appId, "string"); assert.ok(Number.isInteger(b.version)); break;
     case "commitInfo":
@@ -61,6 +70,17 @@ export function checkAction(a: Json): void {
       break;
     default:
       assert.fail(`unexpected action ${kind}`);
+  }
+}
+
+/** A deletion vector descriptor as the protocol defines it; with the add's stats: numRecords present, bounds not tight. */
+function checkDv(dv: Json, stats?: Json): void {
+  assert.equal(dv.storageType, "u");
+  assert.equal(typeof dv.pathOrInlineDv, "string");
+  assert.ok(Number.isInteger(dv.offset) && Number.isInteger(dv.sizeInBytes) && Number.isInteger(dv.cardinality));
+  if (stats) {
+    assert.equal(stats.tightBounds, false);
+    assert.ok((dv.cardinality as number) < (stats.numRecords as number), "a DV never removes every row (the file would be removed)");
   }
 }
 
@@ -100,7 +120,7 @@ export async function replay(root: string, conn: DuckDBConnection, version?: num
       if (kind === "protocol") st.protocol = body;
       if (kind === "metaData") st.metaData = body;
       if (kind === "txn") st.txns.set(body.appId as string, body.version as number);
-      if (kind === "add") st.adds.set(body.path as string, body);
+      if (kind === "add") st.adds.set(fileKey(body), body);
     }
     start = fromCheckpoint + 1;
   }
@@ -108,8 +128,9 @@ export async function replay(root: string, conn: DuckDBConnection, version?: num
     for (const a of readCommit(root, v)) {
       if (a.protocol) st.protocol = a.protocol as Json;
       if (a.metaData) st.metaData = a.metaData as Json;
-      if (a.add) st.adds.set((a.add as Json).path as string, a.add as Json);
-      if (a.remove) st.adds.delete((a.remove as Json).path as string);
+      // A logical file is its path plus its DV: a remove retires exactly the (path, DV) it names.
+      if (a.remove) st.adds.delete(fileKey(a.remove as Json));
+      if (a.add) st.adds.set(fileKey(a.add as Json), a.add as Json);
       if (a.txn) st.txns.set((a.txn as Json).appId as string, (a.txn as Json).version as number);
       if (a.commitInfo) st.commitInfos.push(a.commitInfo as Json);
     }
@@ -122,7 +143,69 @@ export async function rowsOf(root: string, st: Replayed, conn: DuckDBConnection)
   const rows: Json[] = [];
   for (const add of st.adds.values()) {
     const res = await conn.runAndReadAll("SELECT * FROM read_parquet($1)", [path.join(root, decodeURIComponent(add.path as string))]);
-    for (const r of res.getRowObjectsJS()) rows.push({ ...r, ...(add.partitionValues as Json) });
+    const deleted = new Set(add.deletionVector ? deletedRows(root, add.deletionVector as Json) : []);
+    res.getRowObjectsJS().forEach((r, i) => { if (!deleted.has(i)) rows.push({ ...r, ...(add.partitionValues as Json) }); });
   }
   return rows;
+}
+
+function fileKey(a: Json): string {
+  const dv = a.deletionVector as Json | undefined;
+  return `${a.path as string}|${dv ? `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}` : ""}`;
+}
+
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+/** The row positions of an on-disk ('u') deletion vector, decoded from the spec (Z85 UUID, portable Roaring). */
+export function deletedRows(root: string, dv: Json): number[] {
+  const text = dv.pathOrInlineDv as string;
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i += 5) {
+    let v = 0;
+    for (let j = 0; j < 5; j++) v = v * 85 + Z85.indexOf(text[i + j]!);
+    bytes.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+  }
+  const hex = bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const file = readFileSync(path.join(root, `deletion_vector_${uuid}.bin`));
+  const at = dv.offset as number;
+  assert.equal(file[0], 1, "DV file format version 1");
+  assert.equal(file.readUInt32BE(at), dv.sizeInBytes);
+  assert.equal(file.readUInt32LE(at + 4), 1681511377, "portable RoaringBitmapArray magic");
+  let p = at + 8;
+  const out: number[] = [];
+  const bitmaps = Number(file.readBigUInt64LE(p));
+  p += 8;
+  for (let b = 0; b < bitmaps; b++) {
+    const high = file.readUInt32LE(p) * 2 ** 32;
+    p += 4;
+    const cookie = file.readUInt32LE(p);
+    const runs = (cookie & 0xffff) === 12347;
+    const n = runs ? (cookie >>> 16) + 1 : file.readUInt32LE(p + 4);
+    p += runs ? 4 : 8;
+    const flags = runs ? file.subarray(p, p + Math.ceil(n / 8)) : undefined;
+    if (flags) p += flags.length;
+    const headers = Array.from({ length: n }, (_, i) => [file.readUInt16LE(p + 4 * i), file.readUInt16LE(p + 4 * i + 2) + 1] as const);
+    p += 4 * n + (!runs || n >= 4 ? 4 * n : 0);
+    headers.forEach(([key, card], i) => {
+      const base = high + key * 65536;
+      if (flags && (flags[i >> 3]! >> (i & 7)) & 1) {
+        const count = file.readUInt16LE(p);
+        for (let r = 0; r < count; r++) {
+          const start = file.readUInt16LE(p + 2 + 4 * r);
+          const len = file.readUInt16LE(p + 4 + 4 * r);
+          for (let v = start; v <= start + len; v++) out.push(base + v);
+        }
+        p += 2 + 4 * count;
+      } else if (card <= 4096) {
+        for (let k = 0; k < card; k++) out.push(base + file.readUInt16LE(p + 2 * k));
+        p += 2 * card;
+      } else {
+        for (let bit = 0; bit < 65536; bit++) if ((file[p + (bit >> 3)]! >> (bit & 7)) & 1) out.push(base + bit);
+        p += 8192;
+      }
+    });
+  }
+  assert.equal(out.length, dv.cardinality);
+  return out;
 }
