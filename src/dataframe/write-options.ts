@@ -185,3 +185,21 @@ function utcZoneText(ch: string, n: number): string | undefined {
     default: return undefined;
   }
 }
+
+const DELTA_DEFAULTS_PREFIX = "spark.databricks.delta.properties.defaults.";
+
+/**
+ * Table properties for Delta tables this session creates, from Spark's `spark.databricks.delta.properties.defaults.<key>`
+ * settings (as `delta.<key>`); a `delta.*` writer option or TBLPROPERTIES entry overrides them.
+ *
+ * @example
+ * ```ts
+ * spark.conf.set("spark.databricks.delta.properties.defaults.enableDeletionVectors", true);
+ * deltaTableDefaults(conf); // { "delta.enableDeletionVectors": "true" }
+ * ```
+ */
+export function deltaTableDefaults(conf: RuntimeConfig | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(conf?.getAll() ?? {})) if (k.startsWith(DELTA_DEFAULTS_PREFIX)) out[`delta.${k.slice(DELTA_DEFAULTS_PREFIX.length)}`] = v;
+  return out;
+}

@@ -5,7 +5,7 @@ import { writeDeltaTable } from "../engine/index.js";
 import { compile, type Runtime } from "./runtime.js";
 import { BUCKET_COLUMN, planBuckets } from "./write-buckets.js";
 import { writeFiles } from "./write-files.js";
-import { resolveWriteOptions } from "./write-options.js";
+import { deltaTableDefaults, resolveWriteOptions } from "./write-options.js";
 import type { Catalog } from "./catalog-api.js";
 import { insertInto, saveAsTable } from "./sql/table-writes.js";
 import { writePostgres, type PostgresWriteOptions } from "./postgres-writer.js";
@@ -121,7 +121,7 @@ export class DataFrameWriter {
     if (this.state.format === "delta") {
       const dq = await compile(this.runtime, this.plan, true);
       const options = withSessionOverwriteMode(this.state.options, this.runtime.conf);
-      const res = await this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options }));
+      const res = await this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options, tableDefaults: deltaTableDefaults(this.runtime.conf) }));
       return res;
     }
     const { mode, format, options } = this.state;

@@ -1,3 +1,4 @@
+import { deltaTableDefaults } from "../write-options.js";
 import * as path from "node:path";
 import { createEmptyDeltaTable, formatTableIdent, renameTable, updateDeltaMetadata } from "../../catalog/index.js";
 import { DuckDBParquetReader, loadDeltaSnapshot, writeDeltaTable, type BoundParams } from "../../engine/index.js";
@@ -113,7 +114,7 @@ async function createTable(ctx: StatementContext, s: Extract<WeirStatement, { ki
   if (existing) {
     // CREATE OR REPLACE: a new version with the new schema, partitioning and data; history is kept (Delta's REPLACE).
     const q = query ?? emptyQuery(s.columns ?? missingColumns(s.name));
-    await writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path: existing.path!, mode: "overwrite", partitionBy: s.partitionedBy, options: { ...options, overwriteSchema: "true" } });
+    await writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path: existing.path!, mode: "overwrite", partitionBy: s.partitionedBy, options: { ...options, overwriteSchema: "true" }, tableDefaults: deltaTableDefaults(rt.conf) });
     await setOtherProperties(rt, existing.path!, otherProps);
     if (s.comment !== undefined) await wh.setDescription(id, s.comment);
     return NONE;
@@ -130,9 +131,9 @@ async function createTable(ctx: StatementContext, s: Extract<WeirStatement, { ki
     managed = true;
   }
   if (query) {
-    await rt.job(`create table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: query.sql, params: query.params, columns: query.columns, path: dir, mode: "error", partitionBy: s.partitionedBy, options }));
+    await rt.job(`create table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: query.sql, params: query.params, columns: query.columns, path: dir, mode: "error", partitionBy: s.partitionedBy, options, tableDefaults: deltaTableDefaults(rt.conf) }));
   } else if (s.columns !== undefined) {
-    await createEmptyDeltaTable(dir, { schema: parseSchemaDDL(s.columns), partitionColumns: s.partitionedBy, properties: deltaProps, ...(s.comment !== undefined ? { description: s.comment } : {}), name: id.table });
+    await createEmptyDeltaTable(dir, { schema: parseSchemaDDL(s.columns), partitionColumns: s.partitionedBy, properties: { ...deltaTableDefaults(rt.conf), ...deltaProps }, ...(s.comment !== undefined ? { description: s.comment } : {}), name: id.table });
   } else if (!(await hasDeltaLog(rt, dir))) {
     missingColumns(s.name);
   }

@@ -41,6 +41,8 @@ export interface DeltaWriteRequest {
   readonly partitionBy: readonly string[];
   /** Writer options; `delta.*` keys become table properties when the table is created. */
   readonly options: Readonly<Record<string, string>>;
+  /** Table properties for a table this write creates, unless the options set them (Spark's `spark.databricks.delta.properties.defaults.*`). */
+  readonly tableDefaults?: Readonly<Record<string, string>>;
 }
 
 /** What a Delta write did. @example `{ path: "/data/t", files: ["/data/t/part-….snappy.parquet"], committed: true, version: 3 }` */
@@ -97,11 +99,11 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
     const { schema, changed } = reconcileSchema(overwriteSchema ? undefined : snap?.schema, dataSchema, { mergeSchema: o.mergeSchema === "true", overwriteSchema }, root);
     const partitionColumns = resolvePartitioning(snap, schema, req.partitionBy, overwriteSchema, root);
 
-    const configuration = { ...(snap?.configuration ?? {}), ...Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith("delta."))) };
+    const configuration = tableConfiguration(snap, o, req.tableDefaults);
     const written = await writeDataFiles(executor, req, schema, dataSchema, partitionColumns, root, tableConstraints(schema, configuration));
     try {
       const actions: Action[] = [];
-      if (!snap || changed || overwriteSchema) actions.push(...metadataActions(snap, schema, partitionColumns, o));
+      if (!snap || changed || overwriteSchema) actions.push(...metadataActions(snap, schema, partitionColumns, o, configuration));
       let removes: RemoveAction[] = [];
       if (snap && mode === "overwrite") {
         if (dynamic && partitionColumns.length) {
@@ -201,8 +203,12 @@ function resolvePartitioning(snap: Snapshot | undefined, schema: StructType, req
   return existing;
 }
 
-function metadataActions(snap: Snapshot | undefined, schema: StructType, partitionColumns: readonly string[], o: Readonly<Record<string, string>>): Action[] {
-  const configuration = { ...(snap?.configuration ?? {}), ...Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith("delta."))) };
+/** Table properties: the table's own, or the session defaults for a new table, overridden by `delta.*` options. */
+function tableConfiguration(snap: Snapshot | undefined, o: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>> = {}): MetadataAction["configuration"] {
+  return { ...(snap ? snap.configuration : defaults), ...Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith("delta."))) };
+}
+
+function metadataActions(snap: Snapshot | undefined, schema: StructType, partitionColumns: readonly string[], o: Readonly<Record<string, string>>, configuration: MetadataAction["configuration"]): Action[] {
   const metadata: MetadataAction = {
     kind: "metaData", id: snap?.metadata.id ?? randomUUID(), ...(snap?.metadata.name ? { name: snap.metadata.name } : {}),
     ...(o.description ?? snap?.metadata.description ? { description: o.description ?? snap?.metadata.description } : {}),

@@ -20,8 +20,8 @@ type R = Record<string, unknown>;
 let spark: Session;
 let tmp: string;
 before(async () => {
-  spark = await Session.create({ threads: 2 });
   tmp = mkdtempSync(path.join(os.tmpdir(), "weir-dv-write-"));
+  spark = await Session.create({ threads: 2, warehouse: path.join(tmp, "warehouse") });
 });
 after(async () => {
   await spark.close();
@@ -266,4 +266,26 @@ test("MERGE shapes agree between merge-on-read and copy-on-write: conditional cl
   // (the unconditional delete hit only rows the previous MERGE had rewritten into a file of their own: that file went whole)
   assert.equal(withDvs, 3);
   assert.equal(readdirSync(dv).filter((f) => f.startsWith("deletion_vector_")).length, withDvs, "one DV file per MERGE that wrote DVs; none for the failed one");
+});
+
+test("spark.databricks.delta.properties.defaults.enableDeletionVectors applies to tables created afterwards, not to existing ones", async () => {
+  const before = path.join(tmp, "defaults-existing");
+  await spark.createDataFrame(rowsFor(0, 5), schema).write.format("delta").save(before);
+  spark.conf.set("spark.databricks.delta.properties.defaults.enableDeletionVectors", true);
+  try {
+    const created = path.join(tmp, "defaults-new");
+    await spark.createDataFrame(rowsFor(0, 5), schema).write.format("delta").save(created);
+    await spark.sql("CREATE TABLE dv_defaults (id BIGINT, note STRING) USING DELTA").collect();
+    await spark.createDataFrame(rowsFor(5, 5), schema).write.format("delta").mode("append").save(before);
+    const config = (root: string, v = 0): R => ((logLines(root, v).find((a) => a.metaData)?.metaData as R | undefined)?.configuration ?? {}) as R;
+    assert.equal(config(created)["delta.enableDeletionVectors"], "true");
+    assert.equal(config(path.join(tmp, "warehouse", "dv_defaults"))["delta.enableDeletionVectors"], "true");
+    assert.equal((logLines(path.join(tmp, "warehouse", "dv_defaults"), 0).find((a) => a.protocol)!.protocol as R).minReaderVersion, 3);
+    assert.equal(logLines(before, 1).find((a) => a.metaData), undefined, "an append to an existing table changes no property");
+    const opted = path.join(tmp, "defaults-opt-out");
+    await spark.createDataFrame(rowsFor(0, 5), schema).write.format("delta").option("delta.enableDeletionVectors", "false").save(opted);
+    assert.equal(config(opted)["delta.enableDeletionVectors"], "false", "a writer option overrides the default");
+  } finally {
+    spark.conf.unset("spark.databricks.delta.properties.defaults.enableDeletionVectors");
+  }
 });
