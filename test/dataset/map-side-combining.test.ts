@@ -64,6 +64,59 @@ describe("map-side combining", () => {
     assert.deepEqual(new Map(await ds.collect()), new Map([...ref].map(([k, vs]) => [k, vs.sort().join(",")])));
   });
 
+  test("a combiner that emits several values and other keys per call, over many batches of a growing table, equals the reference", async () => {
+    // ~180k words from a 20k-word vocabulary: numeric batches fill, grow with the table and are combined many times.
+    const lines = zipfLines(41, 12_000, 20_000);
+    const file = path.join(dir, "split-emits.txt");
+    writeFileSync(file, lines.join("\n") + "\n");
+    // Emits the sum as two values (s - 1 and 1), plus a marker record under another key on every call.
+    const combine = (w: string, ns: number[], emit: Emit<string, number>): void => {
+      let s = 0;
+      for (const n of ns) s += n;
+      if (s > 1) { emit(w, s - 1); emit(w, 1); } else emit(w, s);
+      emit(`#${w}`, 1);
+    };
+    const reduce = (w: string, ns: number[], emit: Emit<string, number>): void => {
+      if (w.startsWith("#")) return;
+      let s = 0;
+      for (const n of ns) s += n;
+      emit(w, s);
+    };
+    for (const session of [spark, tiny]) {
+      const ds = await session.mapReduce({ input: file, numReducers: 3, combine, reduce,
+        map: (_o: number, line: string, emit: Emit<string, number>) => { for (const w of line.split(" ")) if (w) emit(w, 1); } });
+      assert.deepEqual(new Map(await ds.collect()), wordCountRef(lines));
+    }
+  });
+
+  test("string values arriving after many batches of numbers for the same keys are combined with the numbers' results", async () => {
+    const input: [number, string][] = Array.from({ length: 60_000 }, (_, i) => [i, i < 50_000 ? String(i % 3) : `x${i % 3}`]);
+    const ds = await spark.mapReduce({
+      input, numReducers: 2,
+      map: (k: number, v: string, emit: Emit<string, number | string>) => emit(`k${k % 97}`, v.startsWith("x") ? v : Number(v)),
+      // Numbers are summed; once a string is among the values, everything is joined into one string.
+      combine: (k: string, vs: (number | string)[], emit: Emit<string, number | string>) => {
+        const nums = vs.filter((v): v is number => typeof v === "number");
+        const strs = vs.filter((v): v is string => typeof v === "string");
+        const total = nums.reduce((a, b) => a + b, 0);
+        emit(k, strs.length ? [String(total), ...strs].join(",") : total);
+      },
+      reduce: (k: string, vs: (number | string)[], emit: Emit<string, string>) => {
+        let total = 0;
+        let xs = 0;
+        for (const v of vs) for (const part of String(v).split(",")) if (part.startsWith("x")) xs++; else total += Number(part);
+        emit(k, `${total}/${xs}`);
+      },
+    });
+    const ref = new Map<string, [number, number]>();
+    for (const [k, v] of input) {
+      const e = ref.get(`k${k % 97}`) ?? [0, 0];
+      if (v.startsWith("x")) e[1]++; else e[0] += Number(v);
+      ref.set(`k${k % 97}`, e);
+    }
+    assert.deepEqual(new Map(await ds.collect()), new Map([...ref].map(([k, [t, x]]) => [k, `${t}/${x}`])));
+  });
+
   test("mapReduce with combineOp (the fold fast path) gives the same counts as the general combiner on random data, under both budgets", async () => {
     const map = (_o: number, line: string, emit: Emit<string, number>): void => { for (const w of line.split(" ")) if (w) emit(w, 1); };
     for (const seed of [3, 11, 29]) {

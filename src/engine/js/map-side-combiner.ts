@@ -5,7 +5,7 @@
  * table to a plain array for the rest of its life, so any value type works — numbers are only the fast path.
  *
  *   reduceByKey:  insert(k, v) ─▶ slot(k) ─▶ acc[slot] = merge(acc[slot], v)           ─▶ flush: out(k, acc)
- *   mapReduce:    insert(k, v) ─▶ slot(k) ─▶ pending (slot, v) ──full──▶ combine(k, [acc, …pending]) per key
+ *   mapReduce:    insert(k, v) ─▶ slot(k) ─▶ pending (slot, v) ──full──▶ combine(k, [acc, …pending]) per key ─▶ flush: out(k, acc)
  *
  * A table whose estimated size passes the task budget is flushed (partial results go to the shuffle; reducers
  * merge partials anyway) and starts afresh. A fold table that finds almost every key new after its first 128k
@@ -124,12 +124,24 @@ export class FoldCombiner {
   }
 }
 
-const PENDING = 1 << 18;
+/** Bounds of the numeric batch (records). It grows with the table — about 16 records per distinct key — and its
+ * buffers (20 bytes a record) stay within an eighth of the task budget. */
+const MIN_PENDING = 1 << 12;
+const MAX_PENDING = 1 << 20;
+
+/** The batch size for a table of `keys` distinct keys under `budget` bytes: a power of two in [MIN_PENDING, MAX_PENDING]. */
+function batchSize(keys: number, budget: number): number {
+  const cap = Math.min(MAX_PENDING, Math.max(MIN_PENDING, 2 ** Math.floor(Math.log2(Math.max(1, budget / 160)))));
+  let n = MIN_PENDING;
+  while (n < cap && n < keys * 16) n *= 2;
+  return n;
+}
 
 /**
  * mapReduce's combiner (Hadoop semantics: it may run any number of times on any subset of a key's values, and
  * its output goes to the shuffle). Numeric values are buffered unboxed and combined per key in batches with the
- * key's previous result, so the combiner runs about once per key per batch, not per record.
+ * key's previous result, so the combiner runs about once per key per batch, not per record. The batch grows with
+ * the number of distinct keys, so that keys that occur a few times per batch do not cost a call each.
  * @example `const c = new BatchCombiner((k, vs, emit) => emit(k, vs.length), 64 << 20, out); c.insert("a", 1); c.flush()`
  */
 export class BatchCombiner {
@@ -137,9 +149,9 @@ export class BatchCombiner {
   private acc = new Float64Array(4096);
   private has = new Uint8Array(4096);
   private cnt = new Int32Array(4096);
-  private readonly pendSlot = new Int32Array(PENDING);
-  private readonly pendVal = new Float64Array(PENDING);
-  private readonly sorted = new Float64Array(PENDING);
+  private pendSlot = new Int32Array(MIN_PENDING);
+  private pendVal = new Float64Array(MIN_PENDING);
+  private sorted = new Float64Array(MIN_PENDING);
   private pending = 0;
   private mem = 0;
   /** Per-key value lists once a value was not a number (until the next flush). */
@@ -168,20 +180,59 @@ export class BatchCombiner {
     const i = this.pending;
     this.pendSlot[i] = s;
     this.pendVal[i] = v;
-    if ((this.pending = i + 1) === PENDING) this.combinePending();
+    if ((this.pending = i + 1) === this.pendSlot.length) this.batchFull();
     if (this.mem > this.budget) this.flush();
   }
 
-  /** Combine the buffered values of each key with its previous result (a counting sort by slot, no pointer chasing). */
+  /** Combine the full batch, then size the next one for the table as it is now. */
+  private batchFull(): void {
+    this.combinePending();
+    const n = batchSize(this.table.size, this.budget);
+    if (n === this.pendSlot.length) return;
+    this.pendSlot = new Int32Array(n);
+    this.pendVal = new Float64Array(n);
+    this.sorted = new Float64Array(n);
+  }
+
+  /**
+   * Combine the buffered values of each key with its previous result (a counting sort by slot, no pointer chasing).
+   * Each pass is its own small function: V8 then optimizes each loop with complete type feedback instead of
+   * entering one long function through on-stack replacement at every batch.
+   */
   private combinePending(): void {
     const n = this.pending;
-    const { pendSlot, pendVal, sorted, cnt, has, acc } = this;
+    if (n === 0) return;
+    const touched = this.countSlots(n);
+    this.toOffsets(touched);
+    this.scatter(n);
+    this.combineTouched(touched);
+    this.pending = 0;
+  }
+
+  /** cnt[slot] = how many buffered values each slot has; returns the slots in order of first appearance. */
+  private countSlots(n: number): number[] {
+    const { pendSlot, cnt } = this;
     const touched: number[] = [];
     for (let i = 0; i < n; i++) if (cnt[pendSlot[i]!]!++ === 0) touched.push(pendSlot[i]!);
+    return touched;
+  }
+
+  /** Counts to start offsets in `sorted`. */
+  private toOffsets(touched: readonly number[]): void {
+    const cnt = this.cnt;
     let off = 0;
     for (const s of touched) { const c = cnt[s]!; cnt[s] = off; off += c; }
+  }
+
+  /** Values grouped by slot into `sorted`; afterwards cnt[slot] is the end offset of the slot's run. */
+  private scatter(n: number): void {
+    const { pendSlot, pendVal, sorted, cnt } = this;
     for (let i = 0; i < n; i++) sorted[cnt[pendSlot[i]!]!++] = pendVal[i]!;
-    const keys = this.table.keys;
+  }
+
+  /** One combiner call per touched key on [previous result, …its run]; resets cnt. */
+  private combineTouched(touched: readonly number[]): void {
+    const { sorted, cnt, has, acc } = this;
     let start = 0;
     for (const s of touched) {
       const end = cnt[s]!;
@@ -189,17 +240,21 @@ export class BatchCombiner {
       const from = start;
       start = end;
       if (end - from === 1 && !has[s]) { acc[s] = sorted[from]!; has[s] = 1; continue; } // the combiner may run zero times
-      const values = new Array<unknown>(end - from + has[s]!);
-      let j = 0;
-      if (has[s]) values[j++] = acc[s];
-      for (let i = from; i < end; i++) values[j++] = sorted[i];
-      has[s] = 0;
-      this.cur = s;
-      this.curKey = keys[s];
-      this.curDone = false;
-      this.combine(this.curKey, values, this.emitAcc);
+      this.combineRun(s, from, end);
     }
-    this.pending = 0;
+  }
+
+  private combineRun(s: number, from: number, end: number): void {
+    const { sorted, has, acc } = this;
+    const values = new Array<unknown>(end - from + has[s]!);
+    let j = 0;
+    if (has[s]) values[j++] = acc[s];
+    for (let i = from; i < end; i++) values[j++] = sorted[i];
+    has[s] = 0;
+    this.cur = s;
+    this.curKey = this.table.keys[s];
+    this.curDone = false;
+    this.combine(this.curKey, values, this.emitAcc);
   }
 
   private insertGeneric(k: unknown, v: unknown): void {
@@ -250,5 +305,5 @@ export function foldCombinerFor(key: string): typeof FoldCombiner {
 
 /** BatchCombiner compiled afresh for one job's combiner. @example `const Batch = batchCombinerFor("7"); new Batch(combine, budget, out)` */
 export function batchCombinerFor(key: string): typeof BatchCombiner {
-  return freshCopy(BatchCombiner, { SlotTable, estimateSize, grown, PENDING, compareKeys, KeyMap }, key);
+  return freshCopy(BatchCombiner, { SlotTable, estimateSize, grown, MIN_PENDING, batchSize, compareKeys, KeyMap }, key);
 }
