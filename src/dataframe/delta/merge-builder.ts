@@ -83,6 +83,7 @@ export interface MergeTarget {
 export class DeltaMergeBuilder {
   private readonly clauses: DeltaMergeClause[] = [];
   private readonly options: Record<string, string> = {};
+  private evolve = false;
 
   constructor(private readonly target: MergeTarget, private readonly source: { readonly plan: Plan; readonly runtime: Runtime }, private readonly condition: DeltaExpr) {}
 
@@ -122,6 +123,18 @@ export class DeltaMergeBuilder {
   }
 
   /**
+   * Delta's MERGE schema evolution: source columns the table lacks are added to its schema (nullable, at the
+   * end) and set by `whenMatchedUpdateAll` / `whenNotMatchedInsertAll`; rows that get no value hold null. Also
+   * on for every MERGE when `spark.databricks.delta.schema.autoMerge.enabled` is true.
+   *
+   * @example `await table.alias("t").merge(src.alias("s"), "t.id = s.id").withSchemaEvolution().whenNotMatchedInsertAll().execute()`
+   */
+  withSchemaEvolution(): this {
+    this.evolve = true;
+    return this;
+  }
+
+  /**
    * A commit option, as the Delta writer's: `txnAppId` + `txnVersion` make the MERGE idempotent (skipped, with
    * `version` undefined, when the table already recorded that appId at that version or later; otherwise the commit
    * carries the `txn` action), `userMetadata` is stored in `commitInfo`.
@@ -148,6 +161,7 @@ export class DeltaMergeBuilder {
     const { version, metrics, warnings } = await rt.job(`MERGE INTO ${this.target.path}`, () => mergeIntoDelta(rt.executor, {
       root: this.target.path, ...(this.target.aliasName ? { targetAlias: this.target.aliasName } : {}), source: this.source.plan,
       condition: toExpr(this.condition), clauses: this.clauses, external: rt.external, ...this.commitOptions(),
+      schemaEvolution: this.evolve || rt.conf?.get("spark.databricks.delta.schema.autoMerge.enabled", "false").toLowerCase() === "true",
     }));
     return { ...metrics, ...(warnings?.length ? { checkpointFailed: 1 } : {}), version } as MergeMetrics;
   }

@@ -36,6 +36,7 @@ export async function runDml(ctx: StatementContext, session: Session, s: Dml): P
       const sourceAlias = s.sourceAlias ?? (s.source.startsWith("(") ? "source" : s.source.split(".").pop()!.replaceAll("`", ""));
       const source = new DataFrame<Row>(ctx.runtime, catalog.sqlPlan(`SELECT * FROM ${s.source}`, ctx.params)).alias(sourceAlias);
       let b = table.alias(s.targetAlias ?? targetName(s.target)).merge(source as DataFrame<unknown>, s.on);
+      if (s.withSchemaEvolution) b = b.withSchemaEvolution();
       for (const c of s.clauses) {
         const cond = c.condition;
         const a = c.action;

@@ -25,6 +25,8 @@ export function parseDml(c: SqlCursor): WeirStatement | undefined {
     return { kind: "insert", table, overwrite, query, ...(columns ? { columns } : {}) };
   }
   if (c.accept("MERGE")) {
+    const withSchemaEvolution = c.accept("WITH");
+    if (withSchemaEvolution) { c.expect("SCHEMA"); c.expect("EVOLUTION"); }
     c.expect("INTO");
     const target = c.tableRef();
     const targetAlias = alias(c);
@@ -44,7 +46,7 @@ export function parseDml(c: SqlCursor): WeirStatement | undefined {
     while (c.accept("WHEN")) clauses.push(mergeClause(c));
     if (!clauses.length) throw c.error("expected WHEN MATCHED / WHEN NOT MATCHED");
     c.end();
-    return { kind: "merge", target, source, on, clauses, ...(targetAlias ? { targetAlias } : {}), ...(sourceAlias ? { sourceAlias } : {}) };
+    return { kind: "merge", target, source, on, clauses, withSchemaEvolution, ...(targetAlias ? { targetAlias } : {}), ...(sourceAlias ? { sourceAlias } : {}) };
   }
   if (c.accept("UPDATE")) {
     const table = c.tableRef();

@@ -50,7 +50,7 @@ export type WeirStatement =
   | { readonly kind: "insert"; readonly table: TableRef; readonly overwrite: boolean; readonly columns?: readonly string[]; readonly query: string }
   | {
     readonly kind: "merge"; readonly target: TableRef; readonly targetAlias?: string; readonly source: string; readonly sourceAlias?: string;
-    readonly on: string; readonly clauses: readonly MergeClause[];
+    readonly on: string; readonly clauses: readonly MergeClause[]; readonly withSchemaEvolution: boolean;
   }
   | { readonly kind: "update"; readonly table: TableRef; readonly alias?: string; readonly set: readonly Assignment[]; readonly where?: string }
   | { readonly kind: "delete"; readonly table: TableRef; readonly alias?: string; readonly where?: string }

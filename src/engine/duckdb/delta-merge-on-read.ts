@@ -14,6 +14,7 @@
  * caller (delta-dv.ts) and, when updated, written anew.
  */
 import type { AddAction, Snapshot, TableConstraint } from "../../delta/index.js";
+import type { StructType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
 import type { TargetRelation } from "./delta-dml.js";
 import { TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
@@ -49,6 +50,8 @@ export interface MergeOnReadRequest {
   readonly matchedOnly: boolean;
   /** A single unconditional WHEN MATCHED DELETE: several matches are never ambiguous. */
   readonly unambiguous: boolean;
+  /** The table schema after the MERGE (wider than the snapshot's with schema evolution). */
+  readonly schema: StructType;
   readonly constraints: readonly TableConstraint[];
 }
 
@@ -76,7 +79,7 @@ export async function mergeOnRead(executor: DuckDBExecutor, req: MergeOnReadRequ
   const started = Date.now();
   const T = quoteIdent(req.targetAlias);
   const isNew = `${T}.${TARGET_FILE} IS NULL`;
-  const names = req.snapshot.schema.fields.map((f) => f.name);
+  const names = req.schema.fields.map((f) => f.name);
   const cols = names.map((n, k) => `CASE WHEN ${isNew} THEN ${req.inserts.values[k]} ELSE ${req.matched.values[k]} END AS ${quoteIdent(n)}`);
   const pairs = quoteIdent(`__weir_merge_pairs_${process.pid}_${++tempCounter}`);
   const COPY = req.copy;
@@ -113,7 +116,7 @@ export async function mergeOnRead(executor: DuckDBExecutor, req: MergeOnReadRequ
     const keep = [COPY, ...req.deletes].join(", ");
     const written = counts.size && [...counts.keys()].some((a) => !req.deletes.includes(a))
       ? await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM ${pairs} WHERE "__weir_action" NOT IN (${keep})`, params: { values: {}, types: {} }, options: {} },
-        req.snapshot.schema, req.snapshot.schema, req.snapshot.partitionColumns, req.root, req.constraints)
+        req.schema, req.schema, req.snapshot.partitionColumns, req.root, req.constraints)
       : [];
     return { duplicate: false, counts, positions, written, scanTimeMs };
   } finally {

@@ -30,7 +30,7 @@ import { deletionVectorsEnabled, removeOf, tableConstraints, type DeltaFile, typ
 import { DeltaError, AnalysisError } from "../../errors/index.js";
 import { exprName, mk, type Expr } from "../../expr/index.js";
 import { optimize, type Plan } from "../../plan/index.js";
-import type { StructType } from "../../types/index.js";
+import { t, toSparkSchemaJson, type StructType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
 import type { ExternalScans } from "./compiler/compile-plan.js";
 import { PlanCompiler } from "./compiler/compile-plan.js";
@@ -68,6 +68,8 @@ export interface DeltaMergeRequest {
   readonly txn?: { readonly appId: string; readonly version: number };
   /** Stored as `commitInfo.userMetadata`. */
   readonly userMetadata?: string;
+  /** Delta's MERGE schema evolution: source columns the table lacks are added to it by `*` clauses. */
+  readonly schemaEvolution?: boolean;
 }
 
 const COPY = -1;
@@ -112,10 +114,16 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     const numSourceRows = Number((await executor.query(`SELECT count(*) AS n FROM ${quoteIdent(srcTable)}`, undefined, "merge()")).rows[0]?.n ?? 0);
     const srcFields: Field[] = srcVisible.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [srcAlias, ...f.qualifiers] }));
     const tFields: Field[] = snapshot.schema.fields.map((f) => ({ name: f.name, sqlName: f.name, qualifiers: [tAlias] }));
+    // Schema evolution: source columns the table lacks are appended to its schema when a * clause sets them.
+    const star = req.clauses.some((c) => ("set" in c && c.set === "*") || ("values" in c && c.values === "*"));
+    const schema = req.schemaEvolution && star ? await evolvedSchema(executor, srcTable, snapshot.schema) : snapshot.schema;
+    const known = new Set(snapshot.schema.fields.map((f) => f.name));
+    /** A target column's value; NULL for a column the table gains in this MERGE. */
+    const tCol = (n: string): string => (known.has(n) ? `${quoteIdent(tAlias)}.${quoteIdent(n)}` : "NULL");
     const scope = new Scope([{ alias: tAlias, fields: tFields }, { alias: srcAlias, fields: srcFields }], "merge()");
     const sql = (e: Expr, p: ParamCollector = params): string => compileExpr(e, { scope, params: p });
     const src = `${quoteIdent(srcTable)} AS ${quoteIdent(srcAlias)}`;
-    const clauses = req.clauses.map((c) => expandClause(c, snapshot.schema, srcFields, tAlias, srcAlias));
+    const clauses = req.clauses.map((c) => expandClause(c, schema, srcFields, tAlias, srcAlias));
 
     const matched = clauses.filter((c) => c.kind === "matchedUpdate" || c.kind === "matchedDelete");
     const bySource = clauses.filter((c) => c.kind === "notMatchedBySourceUpdate" || c.kind === "notMatchedBySourceDelete");
@@ -134,7 +142,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
     txn.markPartitionsRead(partitionCandidates ? partitionCandidates.map((f) => f.add.partitionValues) : "all");
 
     // The clause a row goes to: CASE over the clauses' conditions, COPY when none holds.
-    const names = snapshot.schema.fields.map((f) => f.name);
+    const names = schema.fields.map((f) => f.name);
+    const constraints = tableConstraints(schema, snapshot.configuration);
     const kindOf = new Map<number, DeltaMergeClause["kind"] | "copy">([[COPY, "copy"]]);
     clauses.forEach((c, i) => kindOf.set(i, c.kind));
     const pick = (list: readonly ExpandedClause[], ref: (name: string) => string): { action: string; values: string[] } => {
@@ -169,9 +178,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
         snapshot, root: req.root, params, source: src, target, targetAlias: tAlias, condition: sql(req.condition),
         // A target column is read only if some update keeps it (rows no clause acts on are not written): an
         // update-all MERGE reads just the key columns of the candidate files.
-        matched: pick(matched, (n) => (matched.some((c) => c.kind === "matchedUpdate" && !c.assign?.has(n)) ? `${quoteIdent(tAlias)}.${quoteIdent(n)}` : "NULL")),
-        inserts: pick(inserts, () => "NULL"), copy: COPY, deletes,
-        matchedOnly, unambiguous, constraints: tableConstraints(snapshot.schema, snapshot.configuration),
+        matched: pick(matched, (n) => (matched.some((c) => c.kind === "matchedUpdate" && !c.assign?.has(n)) ? tCol(n) : "NULL")),
+        inserts: pick(inserts, () => "NULL"), copy: COPY, deletes, matchedOnly, unambiguous, schema, constraints,
       });
       if (r.duplicate) throw duplicateSource(req.root, snapshot.version);
       for (const [a, n] of r.counts) count(a, n);
@@ -244,9 +252,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       const branches: string[] = [];
       if (touched.length) {
         const tgt = await targetRelation(executor, snapshot, touched, params, tAlias);
-        const tRef = (n: string): string => `${quoteIdent(tAlias)}.${quoteIdent(n)}`;
-        const m = pick(matched, tRef);
-        const b = pick(bySource, tRef);
+        const m = pick(matched, tCol);
+        const b = pick(bySource, tCol);
         const action = `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN (${m.action}) ELSE (${b.action}) END`;
         const cols = names.map((n, i) => {
           const mc = m.values[i]!;
@@ -254,7 +261,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
           return mc === bc ? `${mc} AS ${quoteIdent(n)}` : `CASE WHEN ${quoteIdent(srcAlias)}."__weir_sp" THEN ${mc} ELSE ${bc} END AS ${quoteIdent(n)}`;
         });
         const dedupe = maxPairs > 1 ? ` QUALIFY row_number() OVER (PARTITION BY ${quoteIdent(tAlias)}.${TARGET_FILE}, ${quoteIdent(tAlias)}.${TARGET_ROW} ORDER BY ("__weir_action" = ${COPY})) = 1` : "";
-          // Merge-on-read keeps only rows a clause acts on.
+        // Merge-on-read keeps only rows a clause acts on.
         const changed = `SELECT ${action} AS "__weir_action", ${cols.join(", ")} FROM (${tgt.sql}) AS ${quoteIdent(tAlias)} LEFT JOIN ${src} ON (${sql(req.condition)})${dedupe}`;
         branches.push(useDv ? `SELECT * FROM (${changed}) WHERE "__weir_action" <> ${COPY}` : changed);
         if (!useDv) {
@@ -279,7 +286,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
         const body = branches.length === 1 ? branches[0]! : branches.map((x) => `(${x})`).join(" UNION ALL ");
         const keep = deletes.length ? ` WHERE "__weir_action" NOT IN (${deletes.join(", ")})` : "";
         written = await writeDataFiles(executor, { sql: `SELECT ${names.map(quoteIdent).join(", ")} FROM (${body})${keep}`, params: params.bound, options: {} },
-          snapshot.schema, snapshot.schema, snapshot.partitionColumns, req.root, tableConstraints(snapshot.schema, snapshot.configuration));
+          schema, schema, snapshot.partitionColumns, req.root, constraints);
       }
     }
     let dv: DeletionVectorChanges | undefined;
@@ -304,7 +311,8 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: Date.now() - rewriteStart,
     };
     const txnAction = req.txn ? [{ kind: "txn" as const, appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }] : [];
-    const version = await commitDml(txn, req.root, [...removes, ...(dv?.adds ?? []), ...written, ...txnAction], written, {
+    const evolved = schema === snapshot.schema ? [] : [{ ...snapshot.metadata, schemaString: toSparkSchemaJson(schema) }];
+    const version = await commitDml(txn, req.root, [...evolved, ...removes, ...(dv?.adds ?? []), ...written, ...txnAction], written, {
       operation: "MERGE",
       operationParameters: {
         predicate: describe(req.condition),
@@ -376,6 +384,13 @@ function cachedTable(p: Plan): string | undefined {
 
 function sourceAlias(p: Plan): string | undefined {
   return p.kind === "alias" ? p.alias : undefined;
+}
+
+/** The table schema plus the source's columns it lacks (nullable, appended in source order). */
+async function evolvedSchema(executor: DuckDBExecutor, srcTable: string, table: StructType): Promise<StructType> {
+  const cols = await executor.describe(`SELECT * EXCLUDE ("__weir_sp") FROM ${quoteIdent(srcTable)}`, undefined, "merge()");
+  const added = cols.filter((c) => !table.fields.some((f) => f.name.toLowerCase() === c.name.toLowerCase()));
+  return added.length ? t.structOf([...table.fields, ...added.map((c) => ({ name: c.name, type: c.type, nullable: true }))]) : table;
 }
 
 function assertUnique(names: readonly string[]): void {
