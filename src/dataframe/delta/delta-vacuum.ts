@@ -7,13 +7,15 @@
  *
  * Retention below 168 hours (or the table's `delta.deletedFileRetentionDuration`) is refused with
  * `WEIR_DELTA_RETENTION_TOO_SHORT` unless `spark.databricks.delta.retentionDurationCheck.enabled` is false.
- * Unlike Delta ≥ 2.3, no VACUUM START/END commits are written (the log is unchanged).
+ * As Delta ≥ 2.3 does, a run that deletes is logged in the table's history by two commits holding only a
+ * commitInfo — `VACUUM START` (files to delete, their size) and `VACUUM END` (files deleted) — unless
+ * `spark.databricks.delta.vacuum.logging.enabled` is false. A dry run writes nothing.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { deletionVectorPath, resolveDataPath, type DeletionVectorDescriptor } from "../../delta/index.js";
+import { deletionVectorPath, OptimisticTransaction, resolveDataPath, type DeletionVectorDescriptor } from "../../delta/index.js";
 import { DeltaError, WeirError } from "../../errors/index.js";
-import { loadDeltaSnapshot } from "../../engine/index.js";
+import { DuckDBCheckpointWriter, DuckDBParquetReader, loadDeltaSnapshot } from "../../engine/index.js";
 import type { Runtime } from "../runtime.js";
 
 /** Default retention of VACUUM in hours (7 days). @example `DEFAULT_RETENTION_HOURS // 168` */
@@ -60,7 +62,9 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
     keepDv(t.deletionVector);
   }
   const deleted: string[] = [];
-  const walk = async (dir: string): Promise<boolean> => {
+  let bytes = 0;
+  let directories = 0;
+  const walk = async (dir: string, dryRun: boolean): Promise<boolean> => {
     let empty = true;
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
       if (e.name.startsWith("_") || e.name.startsWith(".")) {
@@ -69,7 +73,8 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
       }
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (await walk(p)) {
+        directories++;
+        if (await walk(p, dryRun)) {
           if (!dryRun) await fs.rmdir(p).catch(() => undefined);
         } else empty = false;
         continue;
@@ -80,12 +85,36 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
         continue;
       }
       deleted.push(p);
+      bytes += stat.size;
       if (!dryRun) await fs.rm(p, { force: true });
     }
     return empty;
   };
-  await walk(path.resolve(root));
+  await walk(path.resolve(root), true);
+  const logging = !dryRun && deleted.length > 0 && conf(rt, "spark.databricks.delta.vacuum.logging.enabled", "true") !== "false";
+  if (!dryRun) {
+    const planned = deleted.splice(0);
+    if (logging) {
+      await logVacuum(rt, root, "VACUUM START", {
+        retentionCheckEnabled: check.toLowerCase() !== "false", specifiedRetentionMillis: retentionHours === undefined ? null : Math.round(hours * 3_600_000),
+        defaultRetentionMillis: Math.round(minimum * 3_600_000),
+      }, { numFilesToDelete: planned.length, sizeOfDataToDelete: bytes });
+    }
+    directories = 0;
+    await walk(path.resolve(root), false);
+    if (logging) await logVacuum(rt, root, "VACUUM END", { status: "COMPLETED" }, { numDeletedFiles: deleted.length, numVacuumedDirectories: directories + 1 });
+  }
   return { dryRun, numDeletedFiles: deleted.length, filesDeleted: deleted.sort() };
+}
+
+/** A commit holding only a commitInfo (Delta's VACUUM START / END history entries); it conflicts with nothing. */
+async function logVacuum(rt: Runtime, root: string, operation: string, parameters: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
+  const txn = await OptimisticTransaction.start(root, { cache: rt.executor.snapshots, parquetReader: new DuckDBParquetReader(), checkpointWriter: new DuckDBCheckpointWriter(rt.executor) });
+  await txn.commit([], { operation, operationParameters: parameters, operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])) });
+}
+
+function conf(rt: Runtime, key: string, fallback: string): string {
+  return rt.conf?.isSet(key) ? rt.conf.get(key).toLowerCase() : fallback;
 }
 
 /** Hours of a Delta interval property such as "interval 7 days" / "168 hours". */

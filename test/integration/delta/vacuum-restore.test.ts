@@ -1,6 +1,7 @@
 /**
  * vacuum(): refuses short retention unless the check is disabled, deletes only unreferenced files older than
- * the retention (dry run lists them), and time travel to a vacuumed version then fails naming the file.
+ * the retention (dry run lists them), logs VACUUM START/END commits, and time travel to a vacuumed version then
+ * fails naming the file.
  * restoreToVersion / restoreToTimestamp: one RESTORE commit that reads like the old version.
  */
 import assert from "node:assert/strict";
@@ -64,8 +65,22 @@ test("vacuum deletes only unreferenced files older than the retention; dry run l
     assert.ok(!existsSync(oldOrphan) && !existsSync(newOrphan));
     assert.deepEqual(await ids(root), latest);
     await assert.rejects(ids(root, 0), (e: unknown) => e instanceof WeirError && e.code === "WEIR_DELTA_MISSING_FILE" && /\.parquet is missing/.test(e.message));
-    assert.ok(existsSync(path.join(root, "_delta_log")), "the log is never touched");
+    // Logged as Delta does: VACUUM START (what it plans) and VACUUM END (what it did), commitInfo only.
+    const [end, start] = await (await table.history(2)).collect() as Record<string, unknown>[];
+    assert.deepEqual([start!.operation, end!.operation], ["VACUUM START", "VACUUM END"]);
+    const m = (row: Record<string, unknown>, col: string, key: string): unknown => (row[col] as Map<string, string>).get(key);
+    assert.equal(m(start!, "operationMetrics", "numFilesToDelete"), String(r.numDeletedFiles));
+    assert.equal(m(end!, "operationMetrics", "numDeletedFiles"), String(r.numDeletedFiles));
+    assert.equal(m(end!, "operationParameters", "status"), "COMPLETED");
+    const versions = Number(end!.version);
+    await table.vacuumDryRun(0);
+    spark.conf.set("spark.databricks.delta.vacuum.logging.enabled", false);
+    writeFileSync(oldOrphan, "x");
+    utimesSync(oldOrphan, tenDaysAgo, tenDaysAgo);
+    assert.equal((await table.vacuum(0)).numDeletedFiles, 1);
+    assert.equal(Number((await (await table.history(1)).collect())[0]!.version), versions, "a dry run, and vacuum with logging off, commit nothing");
   } finally {
+    spark.conf.unset("spark.databricks.delta.vacuum.logging.enabled");
     spark.conf.unset("spark.databricks.delta.retentionDurationCheck.enabled");
   }
 });
