@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DeltaTable, F, Session } from "../src/index.js";
-import { formatTable, ratio, secs, timed, type BenchTable } from "./report.js";
+import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
 
 const DAYS = 100;
 const FILES_UNPARTITIONED = 40;
@@ -111,10 +111,6 @@ export async function run(opts: { smoke: boolean; reps?: number }): Promise<Benc
   return { title, header, rows, ok, text: `${title}\n${formatTable(header, rows)}` };
 }
 
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf("--reps");

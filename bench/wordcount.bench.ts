@@ -11,7 +11,7 @@ import os from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Session, type Emit } from "../src/index.js";
 import { ensureDataFile } from "./data-dir.js";
-import { formatTable, ratio, secs, timed, type BenchTable } from "./report.js";
+import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
 
 const rng = seededRandom;
 
@@ -109,10 +109,6 @@ function rssSampler(): () => number {
   return () => { clearInterval(timer); return Math.max(peak, process.memoryUsage.rss()); };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /**
  * Run the benchmark; `smoke` uses tiny inputs (seconds). Every engine runs `reps` times, interleaved, and reports
