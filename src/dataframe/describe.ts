@@ -1,5 +1,5 @@
 import { WeirError } from "../errors/index.js";
-import { didYouMean, quoteIdent } from "../util/index.js";
+import { quoteIdent, unknownColumnError } from "../util/index.js";
 import { Column } from "./column.js";
 import type { DataFrame } from "./dataframe.js";
 import { call } from "./functions/helpers.js";
@@ -17,13 +17,7 @@ export async function describeStats(df: DataFrame<Row>, cols: readonly string[],
   const schema = await df.schema();
   const fields = schema.fields.filter((f) => (cols.length ? cols.includes(f.name) : NUMERIC.has(f.type.kind) || f.type.kind === "string"));
   const names = schema.fields.map((f) => f.name);
-  for (const c of cols) {
-    if (names.includes(c)) continue;
-    const guess = didYouMean(c, names);
-    throw new WeirError("WEIR_UNKNOWN_COLUMN", `Unknown column "${c}" in describe().${guess ? ` Did you mean "${guess}"?` : ""} Columns: ${names.join(", ")}`, {
-      hint: guess ? `use "${guess}"` : "pass existing column names", details: { column: c, available: names },
-    });
-  }
+  for (const c of cols) if (!names.includes(c)) throw unknownColumnError(c, "describe()", names);
   const rows = stats.map((stat) => {
     const exprs = fields.map((f) => {
       const numeric = NUMERIC.has(f.type.kind);

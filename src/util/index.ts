@@ -1,7 +1,7 @@
 /**
- * util — small dependency-free helpers shared by every layer (name matching, SQL quoting).
+ * util — small helpers shared by every layer (name matching, SQL quoting); depends only on errors.
  */
-export { editDistance, didYouMean } from "./names.js";
+export { editDistance, didYouMean, unknownColumnError } from "./names.js";
 export { quoteIdent, quoteString } from "./sql.js";
 export { sparkToStrftime } from "./datetime-pattern.js";
 export { seededRandom } from "./seeded-random.js";

@@ -1,3 +1,5 @@
+import { AnalysisError } from "../errors/index.js";
+
 /**
  * Edit distance between two strings (Levenshtein), case-insensitive.
  * @example `editDistance("ammount", "amount") // 1`
@@ -33,4 +35,16 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   }
   const limit = Math.max(2, Math.floor(name.length / 3));
   return bestDistance <= limit ? best : undefined;
+}
+
+/**
+ * Weir's "unknown column" error: the name, where it was used, a "did you mean" guess and the columns there are.
+ * @example `throw unknownColumnError("ammount", "filter()", ["order_id", "amount"]) // … Did you mean "amount"? …`
+ */
+export function unknownColumnError(name: string, where: string, columns: readonly string[]): AnalysisError {
+  const guess = didYouMean(name, columns);
+  return new AnalysisError("WEIR_UNKNOWN_COLUMN", `Unknown column "${name}" in ${where}.${guess ? ` Did you mean "${guess}"?` : ""} Columns: ${columns.join(", ")}`, {
+    hint: guess ? `use "${guess}"` : "pick one of the listed columns",
+    details: { column: name, available: [...columns] },
+  });
 }

@@ -4,7 +4,7 @@ import { formatTableIdent } from "../../catalog/index.js";
 import { loadDeltaSnapshot, writeDeltaTable, type DeltaWriteResult } from "../../engine/index.js";
 import type { SaveMode } from "../../io/index.js";
 import type { Plan } from "../../plan/index.js";
-import { quoteIdent } from "../../util/index.js";
+import { quoteIdent, unknownColumnError } from "../../util/index.js";
 import { toDuckDBType } from "../../types/index.js";
 import type { Catalog } from "../catalog-api.js";
 import { compile, type Runtime } from "../runtime.js";
@@ -88,5 +88,5 @@ export async function insertInto(
 }
 
 function unknownColumn(c: string, columns: readonly string[], table: string): never {
-  throw new WeirError("WEIR_UNKNOWN_COLUMN", `Unknown column "${c}" in INSERT INTO ${table}. Columns: ${columns.join(", ")}`, { hint: "name columns of the table" });
+  throw unknownColumnError(c, `INSERT INTO ${table}`, columns);
 }

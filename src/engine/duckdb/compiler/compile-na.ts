@@ -1,7 +1,7 @@
 import { AnalysisError } from "../../../errors/index.js";
 import type { DropNa, FillNa, Replace } from "../../../plan/index.js";
 import { toDuckDBType, type DataType } from "../../../types/index.js";
-import { didYouMean, quoteIdent } from "../../../util/index.js";
+import { quoteIdent, unknownColumnError } from "../../../util/index.js";
 import type { ColumnInfo } from "../duckdb-executor.js";
 import type { ParamCollector } from "../params.js";
 import { eqi, type Field, type Relation } from "./relation.js";
@@ -48,11 +48,7 @@ export function compileNa(p: FillNa | DropNa | Replace, input: Relation, cols: r
   const visible = input.fields.map((f, i) => ({ f, type: cols[i]!.type })).filter((x) => !x.f.hidden);
   const names = visible.map((x) => x.f.name);
   const check = (name: string, where: string): void => {
-    if (visible.some((x) => eqi(x.f.name, name))) return;
-    const guess = didYouMean(name, names);
-    throw new AnalysisError("WEIR_UNKNOWN_COLUMN", `Unknown column "${name}" in ${where}.${guess ? ` Did you mean "${guess}"?` : ""} Columns: ${names.join(", ")}`, {
-      hint: guess ? `use "${guess}"` : "pass existing column names", details: { column: name, available: names },
-    });
+    if (!visible.some((x) => eqi(x.f.name, name))) throw unknownColumnError(name, where, names);
   };
   for (const s of p.subset ?? []) check(s, `${p.kind}() subset`);
   const inSubset = (name: string): boolean => !p.subset || p.subset.some((s) => eqi(s, name));

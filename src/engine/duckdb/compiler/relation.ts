@@ -1,5 +1,5 @@
 import { AnalysisError } from "../../../errors/index.js";
-import { didYouMean, quoteIdent } from "../../../util/index.js";
+import { quoteIdent, unknownColumnError } from "../../../util/index.js";
 
 /**
  * One output column of a compiled relation: the user-visible `name`, the unique `sqlName` it has in the SQL,
@@ -86,11 +86,7 @@ export class Scope {
   /** The error for an unknown column, with "did you mean" and the available columns. */
   unknown(name: string): AnalysisError {
     const names = [...new Set(this.entries.flatMap((e) => e.fields.filter((f) => !f.hidden).map((f) => f.name)))];
-    const guess = didYouMean(name, names);
-    return new AnalysisError("WEIR_UNKNOWN_COLUMN", `Unknown column "${name}" in ${this.context}.${guess ? ` Did you mean "${guess}"?` : ""} Columns: ${names.join(", ")}`, {
-      hint: guess ? `use "${guess}"` : "pick one of the listed columns",
-      details: { column: name, available: names },
-    });
+    return unknownColumnError(name, this.context, names);
   }
 
   private ref(x: { entry: ScopeEntry; field: Field }): string {
