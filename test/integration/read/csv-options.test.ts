@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { writeFile } from "node:fs/promises";
 import { t } from "../../../src/index.js";
 import { session, tree } from "./fixtures.js";
 
@@ -16,6 +17,18 @@ test("csv header=true names columns from the first line; values stay strings wit
   const spark = await session(tc);
   const root = await tree(tc, { "a.csv": "id,qty\n1,10\n" });
   assert.deepEqual(await spark.read.option("header", true).csv(path.join(root, "a.csv")).collect(), [{ id: "1", qty: "10" }]);
+});
+
+test("csv inferSchema is inferred again when a file changes (the inferred schema is reused only while the files are unchanged)", async (tc) => {
+  const spark = await session(tc);
+  const root = await tree(tc, { "a.csv": "n,x\n1,2\n" });
+  const file = path.join(root, "a.csv");
+  const df = spark.read.option("header", true).option("inferSchema", true).csv(file);
+  const xType = async (): Promise<string | undefined> => (await df.dtypes())[1]?.[1];
+  assert.match((await xType())!, /^(int|bigint)$/);
+  assert.match((await xType())!, /^(int|bigint)$/);
+  await writeFile(file, "n,x\n1,two\n3,4.5\n");
+  assert.equal(await xType(), "string");
 });
 
 test("csv inferSchema=true infers int, double, boolean and timestamp over all rows", async (tc) => {

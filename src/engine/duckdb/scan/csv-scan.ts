@@ -19,7 +19,7 @@ import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, formatOptions, fromReadType, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
+  bindFiles, columnsLiteral, fileOptions, filesFingerprint, formatOptions, fromReadType, rejectedRowsSql, selectData, sideParams, sparkInferredType, trailingColumns,
   type ScanInput,
 } from "./scan-input.js";
 
@@ -96,9 +96,10 @@ async function inferCsvColumns(input: ScanInput): Promise<ReadColumn[]> {
   const names = values.slice(0, count).map((v, i) => (header && typeof v === "string" && v !== "" ? v : `_c${i}`));
   if (o.inferSchema !== "true") return names.map((name) => ({ name, type: { kind: "string" } }));
   const params = sideParams();
+  // inferSchema reads every row: the answer is kept until the files change (as for JSON).
   const described = await input.executor.describe(
     `SELECT * FROM read_csv(${bindFiles(params, input.files)}, ${[...dialect(input), "sample_size = -1", ...formatOptions(input), ...tolerant].join(", ")})`,
-    params.bound, "read csv (infer schema)");
+    params.bound, "read csv (infer schema)", filesFingerprint(input.files));
   return names.map((name, i) => ({ name, type: described[i] ? sparkInferredType(described[i]!.type) : { kind: "string" } }));
 }
 
