@@ -101,9 +101,9 @@ export function resolveWriteOptions(format: string, options: Readonly<Record<str
 
   const csv: CsvSettings = {
     header: flag(o, "header", false),
-    sep: oneChar(o, "sep", o.sep ?? o.delimiter ?? ","),
-    quote: oneChar(o, "quote", o.quote ?? '"'),
-    escape: oneChar(o, "escape", o.escape ?? "\\"),
+    sep: oneChar("sep", o.sep ?? o.delimiter ?? ","),
+    quote: oneChar("quote", o.quote ?? '"'),
+    escape: oneChar("escape", o.escape ?? "\\"),
     nullValue: o.nullValue ?? "",
     quoteAll: flag(o, "quoteAll", false),
   };
@@ -144,7 +144,7 @@ function flag(o: Partial<Record<string, string>>, key: string, dflt: boolean): b
   throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported ${key} "${v}": it must be true or false`, { hint: `e.g. option("${key}", true)` });
 }
 
-function oneChar(_o: Partial<Record<string, string>>, key: string, v: string): string {
+function oneChar(key: string, v: string): string {
   if (v.length === 1) return v;
   throw new WeirError("WEIR_UNSUPPORTED_OPTION", `Unsupported ${key} "${v}": it must be a single character`, { hint: `e.g. option("${key}", ";")` });
 }

@@ -1,5 +1,6 @@
 import { isKeyword, tokenize, type Token } from "./sql-lexer.js";
 import type { TableRef } from "./statement-ast.js";
+import { quoteIdent } from "../../util/index.js";
 
 /** A table operand found in a query, with its text span. @example `{ start: 14, end: 25, ref: { kind: "name", name: "gold.orders" }, alias: false }` */
 export interface TableReference {
@@ -91,12 +92,8 @@ export function replaceTableReferences(sql: string, refs: readonly TableReferenc
   for (const r of refs) {
     const name = cteName(r);
     if (name === undefined) continue;
-    out += sql.slice(at, r.start) + quote(name) + (r.aliased ? "" : ` AS ${quote(r.lastPart)}`);
+    out += sql.slice(at, r.start) + quoteIdent(name) + (r.aliased ? "" : ` AS ${quoteIdent(r.lastPart)}`);
     at = r.end;
   }
   return out + sql.slice(at);
-}
-
-function quote(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`;
 }
