@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { Session } from "../../../src/index.js";
 import { code, openWarehouse, rows, run } from "./helpers.js";
 
-test("CREATE/SHOW/USE/DROP DATABASE: IF NOT EXISTS, duplicates, RESTRICT vs CASCADE, default is undroppable", async () => {
-  const { spark, warehouse } = await openWarehouse();
+test("CREATE/SHOW/USE/DROP DATABASE: IF NOT EXISTS, duplicates, RESTRICT vs CASCADE, default is undroppable", async (tc) => {
+  const { spark, warehouse } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE DATABASE gold COMMENT 'curated'");
   await spark.sql("CREATE SCHEMA IF NOT EXISTS gold");
@@ -27,8 +27,8 @@ test("CREATE/SHOW/USE/DROP DATABASE: IF NOT EXISTS, duplicates, RESTRICT vs CASC
   await assert.rejects(run(spark, "DROP DATABASE default"), code("WEIR_INVALID_ARGUMENT"));
 });
 
-test("CREATE TABLE with columns, PARTITIONED BY, COMMENT, TBLPROPERTIES: schema, partitioning and properties are in the Delta log", async () => {
-  const { spark, warehouse } = await openWarehouse();
+test("CREATE TABLE with columns, PARTITIONED BY, COMMENT, TBLPROPERTIES: schema, partitioning and properties are in the Delta log", async (tc) => {
+  const { spark, warehouse } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE orders (id BIGINT NOT NULL, day DATE, amount DOUBLE) USING DELTA PARTITIONED BY (day) COMMENT 'all orders' TBLPROPERTIES ('delta.checkpointInterval' = '5', 'owner' = 'sales')");
   const detail = (await rows(spark, "DESCRIBE DETAIL orders"))[0]!;
@@ -51,8 +51,8 @@ test("CREATE TABLE with columns, PARTITIONED BY, COMMENT, TBLPROPERTIES: schema,
   await assert.rejects(run(spark, "CREATE TABLE q (id INT) USING DELTA PARTITIONED BY (nope)"), code("WEIR_UNKNOWN_COLUMN"));
 });
 
-test("CREATE TABLE AS SELECT with $params, CREATE OR REPLACE TABLE keeps history and replaces the schema", async () => {
-  const { spark } = await openWarehouse();
+test("CREATE TABLE AS SELECT with $params, CREATE OR REPLACE TABLE keeps history and replaces the schema", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE nums USING DELTA PARTITIONED BY (even) AS SELECT range AS n, range % 2 = 0 AS even FROM range(10) WHERE range >= $lo", { lo: 4 });
   assert.deepEqual(await rows(spark, "SELECT count(*) AS c, min(n) AS lo FROM nums"), [{ c: 6n, lo: 4n }]);
@@ -64,10 +64,11 @@ test("CREATE TABLE AS SELECT with $params, CREATE OR REPLACE TABLE keeps history
   assert.deepEqual((await rows(spark, "DESCRIBE HISTORY nums LIMIT 1")).map((r) => r.version), [1n]);
 });
 
-test("CREATE TABLE … LOCATION registers an external table; DROP TABLE keeps external data and deletes managed data", async () => {
-  const { spark, warehouse } = await openWarehouse();
+test("CREATE TABLE … LOCATION registers an external table; DROP TABLE keeps external data and deletes managed data", async (tc) => {
+  const { spark, warehouse } = await openWarehouse(tc);
   await using _ = spark;
   const ext = mkdtempSync(path.join(os.tmpdir(), "weir-ext-"));
+  tc.after(() => rmSync(ext, { recursive: true, force: true }));
   await spark.createDataFrame([{ id: 1 }, { id: 2 }]).write.format("delta").save(ext);
   await spark.sql(`CREATE TABLE ext USING DELTA LOCATION '${ext}'`);
   assert.equal(await spark.table("ext").count(), 2);
@@ -83,8 +84,8 @@ test("CREATE TABLE … LOCATION registers an external table; DROP TABLE keeps ex
   await spark.sql("CREATE TABLE managed (id INT) USING DELTA");
 });
 
-test("SHOW TABLES lists catalog tables and views (plus temporary views without IN)", async () => {
-  const { spark } = await openWarehouse();
+test("SHOW TABLES lists catalog tables and views (plus temporary views without IN)", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE DATABASE s");
   await spark.sql("CREATE TABLE s.a (id INT) USING DELTA");
@@ -95,8 +96,8 @@ test("SHOW TABLES lists catalog tables and views (plus temporary views without I
   assert.deepEqual((await rows(spark, "SHOW TABLES IN s LIKE 'v*'")).map((r) => r.tableName), ["v"]);
 });
 
-test("views persist their SQL: readable by name from a new session, resolved in their own database; DROP VIEW", async () => {
-  const { spark, warehouse } = await openWarehouse();
+test("views persist their SQL: readable by name from a new session, resolved in their own database; DROP VIEW", async (tc) => {
+  const { spark, warehouse } = await openWarehouse(tc);
   await spark.sql("CREATE DATABASE gold");
   await spark.sql("CREATE TABLE gold.sales AS SELECT * FROM (VALUES (1, 10.0), (2, 5.0)) v(id, amount)");
   await spark.sql("CREATE VIEW gold.big COMMENT 'large sales' AS SELECT id FROM sales WHERE amount > 6");
@@ -113,8 +114,8 @@ test("views persist their SQL: readable by name from a new session, resolved in 
   assert.equal(await again.catalog.tableExists("gold.big"), false);
 });
 
-test("ALTER TABLE RENAME TO moves the table and its directory; the old name is gone, the new one taken is WEIR_TABLE_EXISTS", async () => {
-  const { spark, warehouse } = await openWarehouse();
+test("ALTER TABLE RENAME TO moves the table and its directory; the old name is gone, the new one taken is WEIR_TABLE_EXISTS", async (tc) => {
+  const { spark, warehouse } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE DATABASE gold");
   await spark.sql("CREATE TABLE gold.a AS SELECT 1 AS id");
@@ -130,8 +131,8 @@ test("ALTER TABLE RENAME TO moves the table and its directory; the old name is g
   assert.deepEqual(await rows(spark, "SELECT * FROM moved"), [{ id: 1 }]);
 });
 
-test("ALTER TABLE SET/UNSET TBLPROPERTIES commit a metadata change; ADD/DROP CONSTRAINT set and remove delta.constraints.<name>", async () => {
-  const { spark } = await openWarehouse();
+test("ALTER TABLE SET/UNSET TBLPROPERTIES commit a metadata change; ADD/DROP CONSTRAINT set and remove delta.constraints.<name>", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE t (id INT) USING DELTA");
   await spark.sql("ALTER TABLE t SET TBLPROPERTIES ('delta.appendOnly' = 'true', 'team' = 'x')");
@@ -144,8 +145,8 @@ test("ALTER TABLE SET/UNSET TBLPROPERTIES commit a metadata change; ADD/DROP CON
   assert.deepEqual(await rows(spark, "SHOW TBLPROPERTIES t"), [{ key: "delta.appendOnly", value: "true" }]);
 });
 
-test("a statement that starts like a Weir statement but does not parse is WEIR_SQL_ERROR naming the spot", async () => {
-  const { spark } = await openWarehouse();
+test("a statement that starts like a Weir statement but does not parse is WEIR_SQL_ERROR naming the spot", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   assert.throws(() => spark.sql("CREATE TABLE t (id INT) USING DELTA PARTITIONED (id)"), (e: unknown) => code("WEIR_SQL_ERROR")(e) && /PARTITIONED/.test(String((e as Error).message)));
   assert.throws(() => spark.sql("DROP TABLE"), code("WEIR_SQL_ERROR"));

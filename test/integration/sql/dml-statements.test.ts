@@ -1,12 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { code, openWarehouse, rows, run } from "./helpers.js";
 
-test("INSERT INTO by position (with casts), INSERT INTO (cols), INSERT OVERWRITE; a column count mismatch is refused", async () => {
-  const { spark } = await openWarehouse();
+test("INSERT INTO by position (with casts), INSERT INTO (cols), INSERT OVERWRITE; a column count mismatch is refused", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE t (id BIGINT, name STRING, score DOUBLE) USING DELTA");
   assert.deepEqual(await rows(spark, "INSERT INTO t VALUES (1, 'a', 1.5), (2, 'b', 2)"), [{ num_affected_rows: 2n, num_inserted_rows: 2n }]);
@@ -19,8 +19,8 @@ test("INSERT INTO by position (with casts), INSERT INTO (cols), INSERT OVERWRITE
   assert.deepEqual(await rows(spark, "SELECT id FROM t"), [{ id: 10n }]);
 });
 
-test("MERGE INTO a catalog table from a subquery with $params: updates, deletes and inserts with Delta's counts", async () => {
-  const { spark } = await openWarehouse();
+test("MERGE INTO a catalog table from a subquery with $params: updates, deletes and inserts with Delta's counts", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE target AS SELECT * FROM (VALUES (1, 'old'), (2, 'old'), (3, 'old')) v(id, val)");
   spark.createDataFrame([{ id: 1, val: "new", op: "u" }, { id: 2, val: "", op: "d" }, { id: 4, val: "ins", op: "u" }]).createOrReplaceTempView("changes");
@@ -33,8 +33,8 @@ test("MERGE INTO a catalog table from a subquery with $params: updates, deletes 
   assert.deepEqual(await rows(spark, "SELECT * FROM target ORDER BY id"), [{ id: 1, val: "new" }, { id: 3, val: "old" }, { id: 4, val: "ins" }]);
 });
 
-test("MERGE with UPDATE SET * / INSERT * from a catalog source table", async () => {
-  const { spark } = await openWarehouse();
+test("MERGE with UPDATE SET * / INSERT * from a catalog source table", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE tgt AS SELECT 1 AS id, 'a' AS v");
   await spark.sql("CREATE TABLE src AS SELECT * FROM (VALUES (1, 'b'), (2, 'c')) x(id, v)");
@@ -42,8 +42,8 @@ test("MERGE with UPDATE SET * / INSERT * from a catalog source table", async () 
   assert.deepEqual(await rows(spark, "SELECT * FROM tgt ORDER BY id"), [{ id: 1, v: "b" }, { id: 2, v: "c" }]);
 });
 
-test("UPDATE and DELETE return num_affected_rows; a $param inside their conditions is refused clearly", async () => {
-  const { spark } = await openWarehouse();
+test("UPDATE and DELETE return num_affected_rows; a $param inside their conditions is refused clearly", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE t AS SELECT range AS id, 'x' AS s FROM range(5)");
   assert.deepEqual(await rows(spark, "UPDATE t SET s = 'y' WHERE id >= 3"), [{ num_affected_rows: 2n }]);
@@ -52,8 +52,8 @@ test("UPDATE and DELETE return num_affected_rows; a $param inside their conditio
   await assert.rejects(run(spark, "DELETE FROM t WHERE id = $id", { id: 2 }), code("WEIR_UNSUPPORTED_OPERATION"));
 });
 
-test("OPTIMIZE [ZORDER BY], VACUUM … DRY RUN, RESTORE TABLE … TO VERSION AS OF", async () => {
-  const { spark } = await openWarehouse();
+test("OPTIMIZE [ZORDER BY], VACUUM … DRY RUN, RESTORE TABLE … TO VERSION AS OF", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE TABLE t (id BIGINT, k STRING) USING DELTA");
   for (let i = 0; i < 3; i++) await spark.sql("INSERT INTO t VALUES ($i, 'k')", { i });
@@ -70,10 +70,11 @@ test("OPTIMIZE [ZORDER BY], VACUUM … DRY RUN, RESTORE TABLE … TO VERSION AS 
   assert.equal(last.operation, "RESTORE");
 });
 
-test("delta.`/path` works in SELECT (with $params), in DML and in DESCRIBE HISTORY", async () => {
-  const { spark } = await openWarehouse();
+test("delta.`/path` works in SELECT (with $params), in DML and in DESCRIBE HISTORY", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   const dir = mkdtempSync(path.join(os.tmpdir(), "weir-path-"));
+  tc.after(() => rmSync(dir, { recursive: true, force: true }));
   await spark.createDataFrame([{ id: 1 }, { id: 2 }, { id: 3 }]).write.format("delta").save(dir);
   assert.deepEqual(await rows(spark, `SELECT count(*) AS n FROM delta.\`${dir}\` WHERE id > $m`, { m: 1 }), [{ n: 2n }]);
   await spark.sql(`DELETE FROM delta.\`${dir}\` WHERE id = 1`);
@@ -81,8 +82,8 @@ test("delta.`/path` works in SELECT (with $params), in DML and in DESCRIBE HISTO
   assert.equal((await rows(spark, `DESCRIBE HISTORY delta.\`${dir}\``)).length, 2);
 });
 
-test("catalog tables join temp views and each other in ordinary SELECTs; DuckDB's own DESCRIBE SELECT still works", async () => {
-  const { spark } = await openWarehouse();
+test("catalog tables join temp views and each other in ordinary SELECTs; DuckDB's own DESCRIBE SELECT still works", async (tc) => {
+  const { spark } = await openWarehouse(tc);
   await using _ = spark;
   await spark.sql("CREATE DATABASE gold");
   await spark.sql("CREATE TABLE gold.customers AS SELECT * FROM (VALUES (1, 'ann'), (2, 'bob')) v(id, name)");

@@ -1,11 +1,13 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { TestContext } from "node:test";
 import { Session, WeirError } from "../../../src/index.js";
 
-/** A session on a fresh warehouse under the OS temp dir. */
-export async function openWarehouse(): Promise<{ spark: Session; warehouse: string }> {
+/** A session on a fresh warehouse under the OS temp dir (removed when the test ends; close the session in the test). */
+export async function openWarehouse(tc: TestContext): Promise<{ spark: Session; warehouse: string }> {
   const warehouse = mkdtempSync(path.join(os.tmpdir(), "weir-sql-"));
+  tc.after(() => rmSync(warehouse, { recursive: true, force: true }));
   return { spark: await Session.create({ warehouse, threads: 1, memoryLimit: "1GB" }), warehouse };
 }
 
