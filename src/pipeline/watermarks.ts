@@ -5,7 +5,6 @@
 import { F, lit, type Column, type DataFrame, type Row, type Session } from "../dataframe/index.js";
 import { t, type DataType, type StructType } from "../types/index.js";
 import { WeirError } from "../errors/index.js";
-import { quoteIdent } from "../util/index.js";
 import { appendWeirTable, readWeirTable } from "./weir-tables.js";
 
 /**
@@ -57,19 +56,6 @@ export async function watermarkType(df: DataFrame<Row>, column: string, what: st
     });
   }
   return f.type;
-}
-
-/**
- * The highest value of `column` in `df` (undefined when it has no non-null value).
- *
- * @example `const w = await maxWatermark(spark, batch, "updated_at", t.timestamp())`
- */
-export async function maxWatermark(session: Session, df: DataFrame<Row>, column: string, type: DataType): Promise<WatermarkValue | undefined> {
-  const isTs = type.kind === "timestamp" || type.kind === "timestamp_ntz";
-  const rows = await session.sql(`SELECT CAST(max(w) AS VARCHAR) AS w${isTs ? ", epoch_ms(max(w)) AS ms" : ""} FROM (SELECT ${quoteIdent(column)} AS w FROM {b})`, { b: df }).collect();
-  const w = rows[0]?.w;
-  if (w === null || w === undefined) return undefined;
-  return { type: type.kind, text: String(w), ...(isTs ? { epochMs: Number(rows[0]!.ms) } : {}) };
 }
 
 /**
