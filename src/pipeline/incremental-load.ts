@@ -156,8 +156,8 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
       const src = typeof opts.source === "function" ? await opts.source(last) : opts.source;
       type = await watermarkType(src, opts.watermarkColumn, `the source of ${what}`);
       let extracted = last ? src.filter(atOrAfter(opts.watermarkColumn, last, type)) : src;
-      if (last && (await targetExists(session, target))) {
-        // The target's rows at or after the watermark (keys and watermark only; Delta skipping reads little) are
+      if (last) {
+        // (A watermark comes from the target's log, so the target exists.) The target's rows at or after the watermark (keys and watermark only; Delta skipping reads little) are
         // cached first: usually a handful of rows, and as a table of known size DuckDB builds the anti-join's
         // hash table on them instead of on the whole batch.
         const ties = await once(readTarget(session, target).filter(atOrAfter(opts.watermarkColumn, last, type)).select(...new Set([...opts.keys, opts.watermarkColumn])));
