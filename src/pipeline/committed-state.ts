@@ -76,6 +76,14 @@ function parseState<T>(meta: unknown, app: string): { seq: number; state: T } | 
  * @example `if (await restoredSince(root, state.version)) throw …`
  */
 export async function restoredSince(tableRoot: string, version: number): Promise<boolean> {
-  const entries = await readHistory(new FileSystemLogStore(), tableRoot);
-  return entries.some((e) => e.version > version && e.operation === "RESTORE");
+  // Only the commits after `version` matter: read the newest ones (usually a handful) rather than the whole log.
+  const store = new FileSystemLogStore();
+  for (let limit = 32; ; limit *= 8) {
+    const entries = await readHistory(store, tableRoot, limit);
+    for (const e of entries) {
+      if (e.version <= version) return false;
+      if (e.operation === "RESTORE") return true;
+    }
+    if (entries.length < limit) return false;
+  }
 }
