@@ -33,10 +33,10 @@ export class PgParams {
     return this.values;
   }
 
-  /** Store the values as transaction-local settings (must run inside the transaction that uses them). */
+  /** Store the values as transaction-local settings (must run inside the transaction that uses them), in one round trip. */
   async apply(client: pg.Client): Promise<void> {
-    for (let i = 0; i < this.values.length; i++) {
-      await client.query("SELECT set_config($1, $2, true)", [`weir.p${i + 1}`, this.values[i]]);
-    }
+    if (this.values.length === 0) return;
+    const sets = this.values.map((_, i) => `set_config('weir.p${i + 1}', $${i + 1}, true)`);
+    await client.query(`SELECT ${sets.join(", ")}`, [...this.values]);
   }
 }
