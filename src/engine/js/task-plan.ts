@@ -92,7 +92,7 @@ export interface TaskMetrics {
   timeMs: number;
 }
 
-/** A cached block a task produced. @example `{ blockId: "b3_0", level: "DISK", path: "/tmp/..", bytes: 10, records: 2 }` */
+/** A cached block a task produced. @example `{ blockId: "rdd3_0", level: "DISK", path: "/tmp/..", bytes: 10 }` */
 export interface BlockReport {
   readonly blockId: string;
   readonly level: "MEMORY" | "DISK";

@@ -25,7 +25,6 @@ type Emit = (k: unknown, v: unknown) => void;
 class Stop {}
 const STOP = new Stop();
 
-
 /** Result of {@link TaskRunner.run}. @example `{ value: 3, metrics, blocks: [], accumulators: [] }` */
 export interface TaskOutcome {
   readonly value: unknown;
@@ -143,14 +142,9 @@ export class TaskRunner {
         return { value: out, transfer: [out.buffer as ArrayBuffer] };
       }
       case "count": drive(() => { m.recordsOut++; }); return { value: m.recordsOut, transfer: [] };
-      case "fold": {
-        const f = this.fn(sink.fn) as (a: unknown, b: unknown) => unknown;
-        let acc = sink.zero;
-        drive((x) => { acc = f(acc, x); });
-        return { value: acc, transfer: [] };
-      }
+      case "fold":
       case "aggregate": {
-        const f = this.fn(sink.seqOp) as (a: unknown, b: unknown) => unknown;
+        const f = this.fn(sink.kind === "fold" ? sink.fn : sink.seqOp) as (a: unknown, b: unknown) => unknown;
         let acc = sink.zero;
         drive((x) => { acc = f(acc, x); });
         return { value: acc, transfer: [] };
@@ -309,8 +303,8 @@ export class TaskRunner {
         const rnd = seededRandom(op.seed * 31 + partition * 7919 + 1);
         const frac = op.fraction;
         if (!op.withReplacement) return (x) => { if (rnd() < frac) next(x); };
+        const l = Math.exp(-frac);
         return (x) => { // Poisson(frac) copies (Knuth)
-          const l = Math.exp(-frac);
           let k = 0;
           for (let p = rnd(); p > l; p *= rnd()) k++;
           for (let i = 0; i < k; i++) next(x);
