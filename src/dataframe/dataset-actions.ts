@@ -2,6 +2,7 @@
  * Actions of {@link Dataset} that need more than one sink: incremental take(), reductions finished on the
  * driver, countByValue, atomic saveAsTextFile, partition-at-a-time iteration and checkpoint().
  */
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { WeirError } from "../errors/index.js";
 import { decodeAll, FnRef, KeyMap, shipFunction, type FnOptions, type ShippedFunction } from "../engine/index.js";
@@ -42,7 +43,9 @@ export async function reduce<T>(ds: Dataset<T>, fn: UserFn<(a: T, b: T) => T>, o
     for (const x of it) { acc = has ? g(acc, x) : x; has = true; }
     if (has) yield acc;
   }, { capture: { g: f } }, "reduce()");
-  const parts = await ds.mapPartitions(partial as never).collect();
+  const partials = ds.mapPartitions(partial as never);
+  const parts = await partials.collect();
+  ds.lastJob = partials.lastJob;
   if (parts.length === 0) throw new WeirError("WEIR_UNSUPPORTED_OPERATION", "reduce(): the Dataset is empty", { hint: "use fold(zeroValue, fn) for possibly empty Datasets" });
   const merge = await onDriver<(a: T, b: T) => T>(f);
   return (parts as T[]).reduce((a, b) => merge(a, b));
@@ -98,7 +101,6 @@ export async function* toLocalIterator<T>(ds: Dataset<T>): AsyncGenerator<T> {
 /** checkpoint(): write every partition to files, then replace the lineage by them. @example `await checkpoint(ds)` */
 export async function checkpoint<T>(ds: Dataset<T>): Promise<void> {
   const dir = path.join(ds.context.engine.options.tempDir, "checkpoints", `rdd${ds.id}-${Date.now()}`);
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
   const files = Array.from({ length: ds.getNumPartitions() }, (_, p) => path.join(dir, `part-${String(p).padStart(5, "0")}`));
   await ds.runJob("checkpoint", (p) => ({ sink: { kind: "blockFile", path: files[p]! } }));

@@ -23,8 +23,12 @@ export class DatasetContext {
 
   /** Worker threads (conf `weir.js.workers`, default: cores). */
   get workers(): number {
-    const v = Number(this.conf.get("weir.js.workers", String(os.availableParallelism())));
-    if (!Number.isInteger(v) || v < 1) throw new WeirError("WEIR_INVALID_ARGUMENT", `weir.js.workers must be a positive integer, got ${v}`, { hint: 'e.g. spark.conf.set("weir.js.workers", 2)' });
+    return this.positiveInt("weir.js.workers", String(os.availableParallelism()), 2);
+  }
+
+  private positiveInt(key: string, fallback: string, example: number): number {
+    const v = Number(this.conf.get(key, fallback));
+    if (!Number.isInteger(v) || v < 1) throw new WeirError("WEIR_INVALID_ARGUMENT", `${key} must be a positive integer, got ${v}`, { hint: `e.g. spark.conf.set("${key}", ${example})` });
     return v;
   }
 
@@ -39,7 +43,7 @@ export class DatasetContext {
       tempDir: path.join(this.tempDir, "js"),
       workers: this.workers,
       memoryPerTask: parseBytes(this.conf.get("weir.js.memoryPerTask", "256MB")),
-      maxFailures: Number(this.conf.get("weir.task.maxFailures", "4")),
+      maxFailures: this.positiveInt("weir.task.maxFailures", "4", 4),
       ...(this.conf.get("weir.js.workerHeap", "") ? { workerHeap: parseBytes(this.conf.get("weir.js.workerHeap", "")) } : {}),
     }));
   }

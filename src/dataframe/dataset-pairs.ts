@@ -2,13 +2,12 @@
  * The wide (shuffle) transformations of {@link Dataset}: each builds a ShuffleDependency (partitioner + map-side
  * work) and a shuffled lineage node (reduce-side mode), the way Spark's PairRDDFunctions build ShuffledRDDs.
  */
-import { WeirError } from "../errors/index.js";
 import { compareKeys, LineageNode, ShuffleDependency, shipFunction, type FnOptions, type NarrowOp } from "../engine/index.js";
-import type { Dataset, UserFn } from "./dataset.js";
+import { checkPartitions, type Dataset, type UserFn } from "./dataset.js";
 
 function partitions(ds: Dataset<unknown>, n: number | undefined, where: string): number {
   const v = n ?? ds.node.numPartitions;
-  if (!Number.isInteger(v) || v < 1) throw new WeirError("WEIR_INVALID_ARGUMENT", `${where}: numPartitions must be a positive integer, got ${v}`, { hint: "e.g. 4" });
+  checkPartitions(v, where);
   return v;
 }
 

@@ -101,7 +101,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return streams.mapAsync(this, fn, options);
   }
 
-    /** Pair every element with a key: `[fn(x), x]`. @example `people.keyBy((p) => p.city)` */
+  /** Pair every element with a key: `[fn(x), x]`. @example `people.keyBy((p) => p.city)` */
   keyBy<K>(fn: UserFn<(x: T) => K>, options?: FnOptions): Dataset<[K, T]> {
     const f = this.ship(fn, options, "keyBy()");
     return this.narrow("keyBy", { op: "keyBy", fn: f.spec.id }, [f]);
@@ -326,8 +326,11 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /** How many elements each key has. @example `await pairs.countByKey()` */
-  countByKey<K, V>(this: Dataset<[K, V]>): Promise<Map<K, number>> {
-    return this.keys().countByValue();
+  async countByKey<K, V>(this: Dataset<[K, V]>): Promise<Map<K, number>> {
+    const keys = this.keys();
+    const counts = await keys.countByValue();
+    this.lastJob = keys.lastJob;
+    return counts;
   }
 
   /** Run `fn` on every element in the workers (side effects: use accumulators to bring values back). @example `await ds.foreach((x) => acc.add(x), { capture: { acc } })` */
@@ -357,7 +360,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return streams.datasetToDF(this, typeof schema === "string" ? parseSchemaDDL(schema) : schema);
   }
 
-    /** Iterate the elements on the driver, one partition at a time (Spark's toLocalIterator). @example `for await (const x of ds.toLocalIterator()) …` */
+  /** Iterate the elements on the driver, one partition at a time (Spark's toLocalIterator). @example `for await (const x of ds.toLocalIterator()) …` */
   toLocalIterator(): AsyncGenerator<T> {
     return actions.toLocalIterator(this);
   }
