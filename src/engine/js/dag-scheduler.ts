@@ -12,7 +12,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ExecutionError } from "../../errors/index.js";
 import type { LineageNode, ShuffleDependency } from "./lineage.js";
-import { blockAvailable, Needs, planPartition } from "./plan-builder.js";
+import { blockAvailable, MissingMapOutputError, Needs, planPartition } from "./plan-builder.js";
 import type { Accumulator, Broadcast, FnSpec, ShippedFunction } from "./ship-function.js";
 import { emptyMetrics, type Sink, type TaskMetrics, type WorkerReply } from "./task-plan.js";
 import { TaskError, WorkerDiedError, WorkerPool } from "./worker-pool.js";
@@ -61,6 +61,8 @@ export class JsEngine {
   private nextStage = 1;
   private nextTask = 1;
   private readonly accumulators = new Map<number, Accumulator>();
+  /** Tasks of each stage that finished (attempts count retries and tasks still running). */
+  private readonly tasksDone = new WeakMap<StageMetrics, number>();
   /** Finished jobs, most recent last (bounded). */
   readonly jobs: JobMetrics[] = [];
   readonly blockDir: string;
@@ -176,7 +178,7 @@ export class JsEngine {
       try {
         plan = planPartition(node, p, needs, this.blockDir);
       } catch (e) {
-        if (missingOutputs(e)) { await this.ensureParents(node, job, [p]); plan = planPartition(node, p, needs, this.blockDir); } else throw e;
+        if (e instanceof MissingMapOutputError) { await this.ensureParents(node, job, [p]); plan = planPartition(node, p, needs, this.blockDir); } else throw e;
       }
       needs.add(fns);
       const specs = new Map<number, FnSpec>();
@@ -192,7 +194,9 @@ export class JsEngine {
         registerBlocks(node, done);
         for (const [id, delta] of done.accumulators) { const acc = this.accumulators.get(id); if (acc) acc.value += delta; }
         addMetrics(stage, done.metrics);
-        this.options.onProgress?.(stage, stage.attempts);
+        const finished = (this.tasksDone.get(stage) ?? 0) + 1;
+        this.tasksDone.set(stage, finished);
+        this.options.onProgress?.(stage, finished);
         return done;
       } catch (e) {
         last = e as Error;
@@ -257,10 +261,6 @@ function invalidateShuffles(node: LineageNode): void {
     if (p.shuffle) p.shuffle.outputs = undefined;
     else invalidateShuffles(p.node);
   }
-}
-
-function missingOutputs(e: unknown): boolean {
-  return e instanceof Error && "code" in e && (e as { code: string }).code === "WEIR_INTERNAL" && /no map outputs|misses map output/.test(e.message);
 }
 
 function addMetrics(s: StageMetrics, m: TaskMetrics): void {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { bug } from "../../errors/index.js";
+import { bug, WeirError } from "../../errors/index.js";
 import type { LineageNode } from "./lineage.js";
 import type { ShippedFunction } from "./ship-function.js";
 import type { TaskPlan } from "./task-plan.js";
@@ -15,6 +15,17 @@ export class Needs {
   readonly fns = new Set<ShippedFunction>();
   add(list: readonly ShippedFunction[]): void {
     for (const f of list) this.fns.add(f);
+  }
+}
+
+/**
+ * A shuffle's map outputs are missing while a reducer is planned; the scheduler runs the map stage and plans again
+ * (escaping that, it is a bug).
+ * @example `if (e instanceof MissingMapOutputError) await ensureParents()`
+ */
+export class MissingMapOutputError extends WeirError {
+  constructor(what: string, details: Record<string, unknown>) {
+    super("WEIR_INTERNAL", `${what}: this is a bug in Weir`, { hint: "please report it with the details in error.details", details });
   }
 }
 
@@ -76,9 +87,9 @@ function computePlan(node: LineageNode, p: number, needs: Needs, blockDir: strin
       needs.add(node.fns);
       const inputs = s.deps.map((d) => {
         needs.add(d.fns);
-        if (!d.outputs) return bug(`shuffle ${d.id} has no map outputs when its reducers are planned`, { node: node.id });
+        if (!d.outputs) throw new MissingMapOutputError(`shuffle ${d.id} has no map outputs when its reducers are planned`, { node: node.id });
         return d.outputs.map((files, m) => {
-          if (!files) return bug(`shuffle ${d.id} misses map output ${m}`, { node: node.id });
+          if (!files) throw new MissingMapOutputError(`shuffle ${d.id} misses map output ${m}`, { node: node.id });
           return files[p];
         }).filter((f): f is string => typeof f === "string");
       });
