@@ -42,6 +42,5 @@ export {
   discoverPartitions, inferPartitionValueType, widerPartitionType, castPartitionValue, parsePartitionDirs,
   unescapePathName, HIVE_DEFAULT_PARTITION, type PartitionColumn, type PartitionValue,
 } from "./partition-discovery.js";
-export { prunePartitions, type PartitionPredicate } from "./prune-partitions.js";
 export { beginOutput, AtomicOutput, type SaveMode, type BeginOutputOptions, type CommitResult } from "./atomic-output.js";
 export { recoverOutput, COMMIT_JOURNAL, STAGING_DIR, SUCCESS_MARKER, type CommitJournal } from "./commit-journal.js";

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { IoError } from "../../src/errors/index.js";
-import { listInputFiles, prunePartitions } from "../../src/io/index.js";
+import { castPartitionValue, listInputFiles, type InputFileListing, type PartitionValue } from "../../src/io/index.js";
 
 /** Create files (relative path → content) under a fresh temp directory. */
 async function tree(files: Record<string, string>): Promise<string> {
@@ -16,6 +16,9 @@ async function tree(files: Record<string, string>): Promise<string> {
   return root;
 }
 const rels = (root: string, files: readonly { path: string }[]): string[] => files.map((f) => path.relative(root, f.path));
+/** Each file's partition values converted to their columns' inferred types. */
+const typed = ({ files, partitionColumns }: InputFileListing): Record<string, PartitionValue>[] =>
+  files.map((f) => Object.fromEntries(partitionColumns.map((c) => [c.name, castPartitionValue(f.partitionValues[c.name] ?? null, c.type)])));
 const kinds = (cols: readonly { name: string; type: { kind: string } }[]): string[] => cols.map((c) => `${c.name}:${c.type.kind}`);
 
 test("a directory is listed recursively, sorted, with hidden files, _SUCCESS, _temporary and _delta_log skipped", async (t) => {
@@ -53,9 +56,10 @@ test("nested hive partitions infer integer, long, double, decimal, date, timesta
   const { files, partitionColumns } = await listInputFiles(root);
   assert.deepEqual(kinds(partitionColumns), ["y:integer", "m:integer", "big:long", "d:double", "dec:decimal", "ts:timestamp", "s:string"]);
   assert.deepEqual(files[0]!.partitionValues, { y: "2024", m: "01", big: "3000000000", d: "1.5", dec: "123456789012345678901", ts: "2024-01-01 10:00:00", s: "EU" });
-  const pruned = prunePartitions({ files, partitionColumns }, (v) => v.y === 2024 && v.m === 1 && v.big === 3000000000n
-    && (v.ts as Date).toISOString() === "2024-01-01T10:00:00.000Z" && v.dec === "123456789012345678901");
-  assert.deepEqual(pruned.files.map((f) => f.partitionValues.y), ["2024"]);
+  const [v, w] = typed({ files, partitionColumns });
+  assert.ok(v!.y === 2024 && v!.m === 1 && v!.big === 3000000000n && v!.d === 1.5
+    && (v!.ts as Date).toISOString() === "2024-01-01T10:00:00.000Z" && v!.dec === "123456789012345678901" && v!.s === "EU");
+  assert.deepEqual([w!.y, w!.m, w!.big], [2025, 12, 1n]);
 });
 
 test("mixed values widen: integer with double is double, date with text is string", async (t) => {
@@ -76,8 +80,7 @@ test("__HIVE_DEFAULT_PARTITION__ is null, escaped values are unescaped, all-null
     { k: "7", n: null, p: "x%zz" },
     { k: null, n: null, p: "a/b=c" },
   ]);
-  const nonNull = prunePartitions(listing, (v) => v.k !== null);
-  assert.deepEqual(nonNull.files.map((f) => f.partitionValues.k), ["7"]);
+  assert.deepEqual(typed(listing).map((v) => v.k), [7, null]);
 });
 
 test("basePath makes the partition directory given as the path a column; recursiveFileLookup disables discovery", async (t) => {
