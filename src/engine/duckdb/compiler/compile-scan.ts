@@ -117,7 +117,7 @@ async function prunePartitions(files: readonly InputFile[], partitionColumns: re
   const fields: Field[] = partitionColumns.map((p) => ({ name: p.name, sqlName: p.name, qualifiers: [] }));
   const scope = new Scope([{ fields }], "partition pruning");
   const where = usable.map((f) => compileExpr(f, { scope, params })).join(" AND ");
-  const cols = partitionColumns.map((p) => `CAST(unnest(${params.bind(files.map((f) => f.partitionValues[p.name] ?? null).map((v) => v ?? ""))}) AS VARCHAR) AS ${quoteIdent(`__raw_${p.name}`)}`);
+  const cols = partitionColumns.map((p) => `CAST(unnest(${params.bind(files.map((f) => f.partitionValues[p.name] ?? ""))}) AS VARCHAR) AS ${quoteIdent(`__raw_${p.name}`)}`);
   const typed = partitionColumns.map((p) => `TRY_CAST(NULLIF(${quoteIdent(`__raw_${p.name}`)}, '') AS ${toDuckDBType(p.type)}) AS ${quoteIdent(p.name)}`);
   const sql = `SELECT __i FROM (SELECT __i, ${typed.join(", ")} FROM (SELECT unnest(${params.bind(files.map((_, i) => i))}) AS __i, ${cols.join(", ")})) WHERE ${where}`;
   try {

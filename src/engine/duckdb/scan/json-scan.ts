@@ -20,9 +20,9 @@ import { quoteIdent, quoteString, sparkToStrftime } from "../../../util/index.js
 import { cachedValidation, malformedRecordError, writeBadRecords, type Reject } from "./bad-records.js";
 import type { ReadColumn } from "./read-options.js";
 import { jsonStructure } from "../compiler/json-structure.js";
-import { filesFingerprint } from "./scan-input.js";
 import {
-  bindFiles, columnsLiteral, fileOptions, formatOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns, type ScanInput,
+  bindFiles, columnsLiteral, fileOptions, filesFingerprint, formatOptions, fromReadType, INPUT_FILE_COLUMN, selectData, sideParams, trailingColumns,
+  type ScanInput,
 } from "./scan-input.js";
 
 const LINE = quoteIdent("__weir_line");
@@ -55,8 +55,7 @@ export async function compileJsonScan(input: ScanInput): Promise<string> {
 /** Spark infers JSON fields sorted by name; strings that look like dates or times stay strings (inferTimestamp=false). */
 async function inferJsonColumns(input: ScanInput): Promise<ReadColumn[]> {
   const params = sideParams();
-  const format = input.scan.options.multiLine === "true" ? "'auto'" : "'newline_delimited'";
-  const sql = `SELECT * FROM read_json(${bindFiles(params, input.files)}, format = ${format}, ignore_errors = true, hive_partitioning = false)`;
+  const sql = `SELECT * FROM read_json(${bindFiles(params, input.files)}, format = ${readJsonFormat(input)}, ignore_errors = true, hive_partitioning = false)`;
   const described = await input.executor.describe(sql, params.bound, "read json", filesFingerprint(input.files));
   return described
     .map((c) => ({ name: c.name, type: inferred(c.type) }))
@@ -72,10 +71,14 @@ function inferred(type: DataType): DataType {
   }
 }
 
+/** read_json's `format`: one document per file with Spark's `multiLine`, else JSON lines. */
+function readJsonFormat(input: ScanInput): string {
+  return input.scan.options.multiLine === "true" ? "'auto'" : "'newline_delimited'";
+}
+
 /** DuckDB's read_json over whole records (one pass, fastest). */
 function documentRead(input: ScanInput, files: string, columns: readonly ReadColumn[], extra: readonly string[]): string {
-  const format = input.scan.options.multiLine === "true" ? "'auto'" : "'newline_delimited'";
-  const opts = [`format = ${format}`, `columns = ${columnsLiteral(columns)}`, ...formatOptions(input), ...fileOptions(input.partitionColumns), ...extra];
+  const opts = [`format = ${readJsonFormat(input)}`, `columns = ${columnsLiteral(columns)}`, ...formatOptions(input), ...fileOptions(input.partitionColumns), ...extra];
   const select = [...selectData(input.options, columns, (c) => fromReadType(quoteIdent(c.name), c.type), "NULL"), ...trailingColumns(input.partitionColumns)];
   return `SELECT ${select.join(", ")} FROM read_json(${files}, ${opts.join(", ")})`;
 }
