@@ -43,6 +43,19 @@ describe("spill, caching, checkpoints and text files", () => {
     assert.equal(sums.length, new Set(data.map(([k]) => k)).size);
   });
 
+  test("shuffle files lost after a job are recomputed: the reducers' FetchFailed reruns the map stage", async () => {
+    const data = randomPairs(9, 500);
+    const sums = spark.parallelize(data, 3).reduceByKey((a, b) => a + b, 2);
+    const first = canon(await sums.collect());
+    const root = path.join(spark.tempDir, "js");
+    const shuffles = readdirSync(root).filter((d) => d.startsWith("shuffle-"));
+    assert.ok(shuffles.length > 0, "the first job wrote shuffle files");
+    for (const d of shuffles) rmSync(path.join(root, d), { recursive: true });
+    assert.deepEqual(canon(await sums.collect()), first);
+    const stages = sums.lastJob!.stages;
+    assert.ok(stages.some((st) => st.kind === "shuffleMap"), "the map stage ran again");
+  });
+
   test("a cached DISK partition whose file is lost is recomputed from lineage", async () => {
     const ds = spark.parallelize(Array.from({ length: 100 }, (_, i) => i), 4).map((x) => x * 2).persist("DISK");
     const first = await ds.collect();
