@@ -23,6 +23,7 @@ import type { SaveMode } from "../../io/index.js";
 import { toDuckDBType, toSparkSchemaJson, type StructType } from "../../types/index.js";
 import { quoteIdent, quoteString } from "../../util/index.js";
 import { constraintViolation, guardConstraints } from "./delta-constraints.js";
+import { bytesOf, deleteWritten, rowsOf } from "./delta-dml.js";
 import { deltaRelation } from "./delta-scan.js";
 import { DuckDBCheckpointWriter } from "./duckdb-checkpoint-writer.js";
 import { schemaOf, type DuckDBExecutor } from "./duckdb-executor.js";
@@ -121,12 +122,12 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
         } else {
           removes = snap.files.map((f) => removeOf(f.add));
           txn.readWholeTable();
+          txn.markFilesRead(snap.files.map((f) => f.add.path));
         }
-        if (o.replaceWhere === undefined && !(dynamic && partitionColumns.length)) txn.markFilesRead(snap.files.map((f) => f.add.path));
       }
       actions.push(...removes, ...written);
       if (txnApp) actions.push({ kind: "txn", appId: txnApp.appId, version: txnApp.version, lastUpdated: Date.now() });
-      const numOutputRows = written.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}") as { numRecords?: number }).numRecords!, 0);
+      const numOutputRows = rowsOf(written);
       const version = await txn.commit(actions, {
         operation: snap ? "WRITE" : "CREATE TABLE AS SELECT",
         operationParameters: {
@@ -136,7 +137,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
         },
         operationMetrics: {
           numFiles: String(written.length), numOutputRows: String(numOutputRows),
-          numOutputBytes: String(written.reduce((n, a) => n + a.size, 0)), ...(removes.length ? { numRemovedFiles: String(removes.length) } : {}),
+          numOutputBytes: String(bytesOf(written)), ...(removes.length ? { numRemovedFiles: String(removes.length) } : {}),
         },
         ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
       });
@@ -145,7 +146,7 @@ export async function writeDeltaTable(executor: DuckDBExecutor, req: DeltaWriteR
         ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}),
       };
     } catch (e) {
-      await Promise.all(written.map((a) => fs.rm(path.join(root, decodeURIComponent(a.path)), { force: true }))).catch(() => undefined);
+      await deleteWritten(root, written);
       throw e;
     }
   } finally {
