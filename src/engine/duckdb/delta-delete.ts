@@ -16,9 +16,9 @@ import { deletionVectorsEnabled, removeOf, type AddAction, type RemoveAction } f
 import { exprName, type Expr } from "../../expr/index.js";
 import { quoteIdent } from "../../util/index.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, rowsOf, startDml, targetExpr, targetRelation,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, operationMetrics, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
-import { logicalRows, markRowsDeleted } from "./delta-dv.js";
+import { logicalRows, markRowsDeleted, removalCounts, type DeletionVectorChanges } from "./delta-dv.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -57,9 +57,7 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
     markRead(txn, c);
     const removes: RemoveAction[] = [];
     let written: AddAction[] = [];
-    let dvAdds: AddAction[] = [];
-    let dvFile: string | undefined;
-    const dvMetrics = { numDeletionVectorsAdded: 0, numDeletionVectorsUpdated: 0 };
+    let dv: DeletionVectorChanges | undefined;
     let deletedRows = 0;
     let copiedRows = 0;
     let scanTimeMs = 0;
@@ -71,12 +69,9 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
       const scanStart = Date.now();
       const positions = await matchPositions(executor, snapshot, c.files, req.condition!, alias, "delete()");
       scanTimeMs = Date.now() - scanStart;
-      const dv = await markRowsDeleted(executor, req.root, c.files, positions);
+      dv = await markRowsDeleted(executor, req.root, c.files, positions);
       for (const p of positions.values()) deletedRows += p.length;
       removes.push(...dv.removes);
-      dvAdds = dv.adds;
-      dvFile = dv.dvFile;
-      Object.assign(dvMetrics, { numDeletionVectorsAdded: dv.added, numDeletionVectorsUpdated: dv.updated });
     } else if (c.files.length) {
       const scanStart = Date.now();
       const counts = await matchCounts(executor, snapshot, c.files, req.condition!, alias, "delete()");
@@ -105,17 +100,17 @@ export async function deleteFromDelta(executor: DuckDBExecutor, req: DeltaDelete
         rewriteTimeMs = Date.now() - rewriteStart;
       }
     }
-    const fullyRemoved = removes.filter((r) => !dvAdds.some((a) => a.path === r.path));
+    const r = removalCounts(removes, dv);
     const metrics = {
-      numRemovedFiles: fullyRemoved.length, numAddedFiles: written.length, numDeletedRows: deletedRows, numCopiedRows: copiedRows || rowsOf(written),
-      numAddedChangeFiles: 0, numRemovedBytes: bytesOf(fullyRemoved), numAddedBytes: bytesOf(written), ...dvMetrics,
-      numDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - dvMetrics.numDeletionVectorsUpdated,
+      numRemovedFiles: r.removed.length, numAddedFiles: written.length, numDeletedRows: deletedRows, numCopiedRows: copiedRows,
+      numAddedChangeFiles: 0, numRemovedBytes: bytesOf(r.removed), numAddedBytes: bytesOf(written),
+      numDeletionVectorsAdded: r.dvAdded, numDeletionVectorsUpdated: r.dvUpdated, numDeletionVectorsRemoved: r.dvRemoved,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs,
     };
-    const version = await commitDml(txn, req.root, [...removes, ...dvAdds, ...written], written, {
+    const version = await commitDml(txn, req.root, [...removes, ...(dv?.adds ?? []), ...written], written, {
       operation: "DELETE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
-      operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
-    }, [dvFile]);
+      operationMetrics: operationMetrics(metrics),
+    }, [dv?.dvFile]);
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     close();

@@ -243,6 +243,11 @@ export function sizeMetrics(adds: readonly AddAction[]): Record<string, string> 
   return { minFileSize: String(sizes[0]), p25FileSize: q(0.25), p50FileSize: q(0.5), p75FileSize: q(0.75), maxFileSize: String(sizes[sizes.length - 1]) };
 }
 
+/** Metrics as `commitInfo.operationMetrics` stores them (string values). @example `operationMetrics({ numDeletedRows: 3 }) // { numDeletedRows: "3" }` */
+export function operationMetrics(metrics: Readonly<Record<string, number>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)]));
+}
+
 /** Bytes of adds or removes. @example `bytesOf(adds)` */
 export function bytesOf(actions: readonly { size?: number | undefined }[]): number {
   return actions.reduce((n, a) => n + (a.size ?? 0), 0);

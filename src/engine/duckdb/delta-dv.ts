@@ -44,21 +44,38 @@ export async function markRowsDeleted(
   const touched = files.filter((f) => (positions.get(f.path)?.length ?? 0) > 0);
   const physical = await physicalRowCounts(executor, touched);
   const removes: RemoveAction[] = [];
-  const kept: { file: DeltaFile; rows: number[] }[] = [];
+  const kept: { file: DeltaFile; rows: number[]; physical: number }[] = [];
   let removedFiles = 0;
   const unions = await Promise.all(touched.map(async (f) => unionPositions(f.add.deletionVector ? await readDeletionVector(tableRoot, f.add.deletionVector) : [], positions.get(f.path)!)));
   touched.forEach((f, i) => {
     removes.push(removeOf(f.add));
     if (unions[i]!.length >= physical[i]!) removedFiles++;
-    else kept.push({ file: f, rows: unions[i]! });
+    else kept.push({ file: f, rows: unions[i]!, physical: physical[i]! });
   });
   const descriptors = await writeDeletionVectors(tableRoot, kept.map((k) => k.rows));
-  const adds = kept.map(({ file }, i): AddAction => ({
-    ...file.add, dataChange: true, stats: wideBounds(file.add.stats, physical[touched.indexOf(file)]!), deletionVector: descriptors[i]!,
+  const adds = kept.map(({ file, physical: n }, i): AddAction => ({
+    ...file.add, dataChange: true, stats: wideBounds(file.add.stats, n), deletionVector: descriptors[i]!,
   }));
   return {
     removes, adds, dvFile: descriptors.length ? deletionVectorPath(tableRoot, descriptors[0]!) : undefined,
     added: kept.filter((k) => !k.file.add.deletionVector).length, updated: kept.filter((k) => k.file.add.deletionVector).length, removedFiles,
+  };
+}
+
+/**
+ * Spark's file and deletion-vector counts of a DML commit: a removed file that comes back with a (new) DV was
+ * not really removed, and the DVs dropped are those of removed files minus the ones replaced.
+ *
+ * @example `const { removed, dvAdded, dvUpdated, dvRemoved } = removalCounts(removes, dv); // removed: files gone for good`
+ */
+export function removalCounts(
+  removes: readonly RemoveAction[], dv: DeletionVectorChanges | undefined,
+): { removed: RemoveAction[]; dvAdded: number; dvUpdated: number; dvRemoved: number } {
+  const kept = new Set(dv?.adds.map((a) => a.path) ?? []);
+  const dvUpdated = dv?.updated ?? 0;
+  return {
+    removed: removes.filter((r) => !kept.has(r.path)), dvAdded: dv?.added ?? 0, dvUpdated,
+    dvRemoved: removes.filter((r) => r.deletionVector).length - dvUpdated,
   };
 }
 

@@ -37,8 +37,8 @@ import { PlanCompiler } from "./compiler/compile-plan.js";
 import { compileExpr } from "./compiler/compile-expr.js";
 import { Scope, type Field } from "./compiler/relation.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
-import { bytesOf, commitDml, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
-import { logicalRows, markRowsDeleted, type DeletionVectorChanges } from "./delta-dv.js";
+import { bytesOf, commitDml, operationMetrics, startDml, targetRelation, TARGET_FILE, TARGET_ROW } from "./delta-dml.js";
+import { logicalRows, markRowsDeleted, removalCounts, type DeletionVectorChanges } from "./delta-dv.js";
 import { mergeOnRead } from "./delta-merge-on-read.js";
 import { resolveAssignments, type DeltaAssignment } from "./delta-update.js";
 import { writeDataFiles } from "./delta-writer.js";
@@ -296,7 +296,7 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       dv = await markRowsDeleted(executor, req.root, touched, positions);
       removes = dv.removes;
     }
-    const fullyRemoved = removes.filter((r) => !dv?.adds.some((a) => a.path === r.path));
+    const r = removalCounts(removes, dv);
     const n = (k: DeltaMergeClause["kind"] | "copy"): number => counts.get(k) ?? 0;
     const metrics = {
       numSourceRows, numTargetRowsInserted: n("notMatchedInsert"), numTargetRowsUpdated: n("matchedUpdate") + n("notMatchedBySourceUpdate"),
@@ -304,26 +304,27 @@ export async function mergeIntoDelta(executor: DuckDBExecutor, req: DeltaMergeRe
       numTargetRowsDeleted: n("matchedDelete") + n("notMatchedBySourceDelete"), numTargetRowsMatchedDeleted: n("matchedDelete"),
       numTargetRowsNotMatchedBySourceDeleted: n("notMatchedBySourceDelete"), numTargetRowsCopied: n("copy"),
       numOutputRows: n("notMatchedInsert") + n("matchedUpdate") + n("notMatchedBySourceUpdate") + n("copy"),
-      numTargetFilesAdded: written.length, numTargetFilesRemoved: fullyRemoved.length, numTargetChangeFilesAdded: 0,
-      numTargetBytesAdded: bytesOf(written), numTargetBytesRemoved: bytesOf(fullyRemoved), numTargetDeletionVectorsAdded: dv?.added ?? 0,
-      numTargetDeletionVectorsUpdated: dv?.updated ?? 0, numTargetDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - (dv?.updated ?? 0),
-      numTargetFilesScanned: candidates.length, numTargetFilesTotal: snapshot.files.length,
+      numTargetFilesAdded: written.length, numTargetFilesRemoved: r.removed.length, numTargetChangeFilesAdded: 0,
+      numTargetBytesAdded: bytesOf(written), numTargetBytesRemoved: bytesOf(r.removed), numTargetDeletionVectorsAdded: r.dvAdded,
+      numTargetDeletionVectorsUpdated: r.dvUpdated, numTargetDeletionVectorsRemoved: r.dvRemoved,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: Date.now() - rewriteStart,
     };
+    // Returned, not logged (Spark's commitInfo has no such metrics).
+    const scanned = { numTargetFilesScanned: candidates.length, numTargetFilesTotal: snapshot.files.length };
     const txnAction = req.txn ? [{ kind: "txn" as const, appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }] : [];
     const evolved = schema === snapshot.schema ? [] : [{ ...snapshot.metadata, schemaString: toSparkSchemaJson(schema) }];
     const version = await commitDml(txn, req.root, [...evolved, ...removes, ...(dv?.adds ?? []), ...written, ...txnAction], written, {
       operation: "MERGE",
       operationParameters: {
-        predicate: describe(req.condition),
-        matchedPredicates: matched.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: c.kind === "matchedDelete" ? "delete" : "update" })),
-        notMatchedPredicates: inserts.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: "insert" })),
-        notMatchedBySourcePredicates: bySource.map((c) => ({ ...(c.condition ? { predicate: describe(c.condition) } : {}), actionType: c.kind === "notMatchedBySourceDelete" ? "delete" : "update" })),
+        predicate: exprName(req.condition),
+        matchedPredicates: matched.map((c) => ({ ...(c.condition ? { predicate: exprName(c.condition) } : {}), actionType: c.kind === "matchedDelete" ? "delete" : "update" })),
+        notMatchedPredicates: inserts.map((c) => ({ ...(c.condition ? { predicate: exprName(c.condition) } : {}), actionType: "insert" })),
+        notMatchedBySourcePredicates: bySource.map((c) => ({ ...(c.condition ? { predicate: exprName(c.condition) } : {}), actionType: c.kind === "notMatchedBySourceDelete" ? "delete" : "update" })),
       },
-      operationMetrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith("numTargetFilesScanned") && k !== "numTargetFilesTotal").map(([k, v]) => [k, String(v)])),
+      operationMetrics: operationMetrics(metrics),
       ...(req.userMetadata !== undefined ? { userMetadata: req.userMetadata } : {}),
     }, [dv?.dvFile]);
-    return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
+    return { version, metrics: { ...metrics, ...scanned }, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
     await executor.exec(`DROP ${srcIsView ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(srcTable)}`).catch(() => undefined);
     close();
@@ -401,10 +402,6 @@ function assertUnique(names: readonly string[]): void {
     }
     seen.add(n.toLowerCase());
   }
-}
-
-function describe(e: Expr): string {
-  return exprName(e);
 }
 
 /**

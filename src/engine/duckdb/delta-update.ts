@@ -12,9 +12,9 @@ import { exprName, type Expr } from "../../expr/index.js";
 import { didYouMean, quoteIdent } from "../../util/index.js";
 import type { DeltaDmlResult } from "./delta-delete.js";
 import {
-  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, startDml, targetExpr, targetRelation,
+  bytesOf, candidateFiles, commitDml, markRead, matchCounts, matchPositions, operationMetrics, startDml, targetExpr, targetRelation,
 } from "./delta-dml.js";
-import { logicalRows, markRowsDeleted, type DeletionVectorChanges } from "./delta-dv.js";
+import { logicalRows, markRowsDeleted, removalCounts, type DeletionVectorChanges } from "./delta-dv.js";
 import { writeDataFiles } from "./delta-writer.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -97,16 +97,16 @@ export async function updateDelta(executor: DuckDBExecutor, req: DeltaUpdateRequ
         removes = dv.removes;
       }
     }
-    const fullyRemoved = removes.filter((r) => !dv?.adds.some((a) => a.path === r.path));
+    const r = removalCounts(removes, dv);
     const metrics = {
-      numRemovedFiles: fullyRemoved.length, numAddedFiles: written.length, numUpdatedRows: updatedRows, numCopiedRows: copiedRows, numAddedChangeFiles: 0,
-      numRemovedBytes: bytesOf(fullyRemoved), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: dv?.added ?? 0, numDeletionVectorsUpdated: dv?.updated ?? 0,
-      numDeletionVectorsRemoved: removes.filter((r) => r.deletionVector).length - (dv?.updated ?? 0),
+      numRemovedFiles: r.removed.length, numAddedFiles: written.length, numUpdatedRows: updatedRows, numCopiedRows: copiedRows, numAddedChangeFiles: 0,
+      numRemovedBytes: bytesOf(r.removed), numAddedBytes: bytesOf(written), numDeletionVectorsAdded: r.dvAdded, numDeletionVectorsUpdated: r.dvUpdated,
+      numDeletionVectorsRemoved: r.dvRemoved,
       executionTimeMs: Date.now() - started, scanTimeMs, rewriteTimeMs: touched.length ? Date.now() - rewriteStart : 0,
     };
     const version = await commitDml(txn, req.root, [...removes, ...(dv?.adds ?? []), ...written], written, {
       operation: "UPDATE", operationParameters: { predicate: req.condition ? [exprName(req.condition)] : [] },
-      operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
+      operationMetrics: operationMetrics(metrics),
     }, [dv?.dvFile]);
     return { version, metrics, ...(txn.warnings.length ? { warnings: [...txn.warnings] } : {}) };
   } finally {
