@@ -204,7 +204,7 @@ export class WarehouseCatalog {
     return true;
   }
 
-  /** Replace a registered entry's description (views and tables). @example `await catalog.describeAs(id, "curated orders")` */
+  /** Replace a registered entry's description (views and tables). @example `await catalog.setDescription(id, "curated orders")` */
   async setDescription(id: TableIdent, description: string): Promise<void> {
     await this.store.update((data) => {
       const d = withDefault(data);

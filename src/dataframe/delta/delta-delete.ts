@@ -1,6 +1,7 @@
 /**
- * `DeltaTable.delete(condition?)`: deletes rows copy-on-write (see engine/duckdb/delta-delete.ts). Files whose
- * rows all match (e.g. a partition-only predicate) are removed without being read or rewritten.
+ * `DeltaTable.delete(condition?)`: deletes rows copy-on-write, or with deletion vectors when the table has
+ * `delta.enableDeletionVectors = true` (see engine/duckdb/delta-delete.ts). Files whose rows all match (e.g. a
+ * partition-only predicate) are removed without being read or rewritten.
  */
 import { deleteFromDelta } from "../../engine/index.js";
 import type { Runtime } from "../runtime.js";

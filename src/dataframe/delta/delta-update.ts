@@ -1,6 +1,7 @@
 /**
- * `DeltaTable.update(condition?, set)`: rewrites the files holding matching rows (see
- * engine/duckdb/delta-update.ts); values are Columns or SQL strings and may reference the row's columns.
+ * `DeltaTable.update(condition?, set)`: rewrites the files holding matching rows, or with
+ * `delta.enableDeletionVectors = true` writes only the changed rows and marks their old versions in deletion
+ * vectors (see engine/duckdb/delta-update.ts); values are Columns or SQL strings and may reference the row's columns.
  */
 import { updateDelta } from "../../engine/index.js";
 import type { Runtime } from "../runtime.js";
