@@ -38,3 +38,15 @@ test("reduce() and countByKey() record their job on the Dataset they were called
     await spark.close();
   }
 });
+
+test("a task whose records cannot be sent to a worker does not leave its broadcasts marked as sent there", async () => {
+  const spark = await Session.create({ conf: { "weir.js.workers": 1 } });
+  try {
+    const b = spark.broadcast(10);
+    const unsendable = spark.parallelize([Symbol("s") as unknown as number], 1).map((x) => x * b.value, { capture: { b } });
+    await assert.rejects(unsendable.collect(), /could not be cloned/);
+    assert.deepEqual(await spark.parallelize([1, 2], 1).map((x) => x * b.value, { capture: { b } }).collect(), [10, 20]);
+  } finally {
+    await spark.close();
+  }
+});

@@ -111,11 +111,12 @@ export class WorkerPool {
       slot.current = p;
       const fns = p.task.fns.filter((f) => !slot.known.has(f.id));
       const broadcasts = p.task.broadcasts.filter((b) => !slot.knownBc.has(b.id)).map((b) => [b.id, b.bytes] as const);
-      for (const f of fns) slot.known.add(f.id);
-      for (const b of broadcasts) slot.knownBc.add(b[0]);
       slot.worker.ref();
       try {
         slot.worker.postMessage({ ...p.task.message, fns, broadcasts } satisfies TaskMessage);
+        // Known only once sent: a message that could not be cloned delivered none of them.
+        for (const f of fns) slot.known.add(f.id);
+        for (const b of broadcasts) slot.knownBc.add(b[0]);
       } catch (e) {
         slot.current = undefined;
         slot.worker.unref();
