@@ -42,8 +42,8 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
   const minimum = parseIntervalHours(snapshot.configuration["delta.deletedFileRetentionDuration"]) ?? DEFAULT_RETENTION_HOURS;
   const hours = retentionHours ?? minimum;
   if (!Number.isFinite(hours) || hours < 0) throw new WeirError("WEIR_INVALID_ARGUMENT", `vacuum() retention must be a non-negative number of hours, got ${hours}`, { hint: "e.g. vacuum(168)" });
-  const check = rt.conf?.isSet("spark.databricks.delta.retentionDurationCheck.enabled") ? rt.conf.get("spark.databricks.delta.retentionDurationCheck.enabled") : "true";
-  if (hours < minimum && check.toLowerCase() !== "false") {
+  const check = conf(rt, "spark.databricks.delta.retentionDurationCheck.enabled", "true");
+  if (hours < minimum && check !== "false") {
     throw new DeltaError("WEIR_DELTA_RETENTION_TOO_SHORT", `Cannot vacuum the Delta table at ${root} with a retention of ${hours} hours: it is shorter than the minimum of ${minimum} hours, and could delete files still needed by concurrent readers, writers or time travel`, {
       hint: 'keep retentionHours >= 168, or if you are sure, spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", false)', details: { table: root, retentionHours: hours, minimum },
     });
@@ -61,48 +61,42 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
     keep.add(path.resolve(resolveDataPath(root, t.path)));
     keepDv(t.deletionVector);
   }
-  const deleted: string[] = [];
+  // One walk plans everything: the files to delete and the directories below the root (deepest first).
+  const planned: string[] = [];
+  const directories: string[] = [];
   let bytes = 0;
-  let directories = 0;
-  const walk = async (dir: string, dryRun: boolean): Promise<boolean> => {
-    let empty = true;
+  const walk = async (dir: string): Promise<void> => {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-      if (e.name.startsWith("_") || e.name.startsWith(".")) {
-        empty = false;
-        continue;
-      }
+      if (e.name.startsWith("_") || e.name.startsWith(".")) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        directories++;
-        if (await walk(p, dryRun)) {
-          if (!dryRun) await fs.rmdir(p).catch(() => undefined);
-        } else empty = false;
+        await walk(p);
+        directories.push(p);
         continue;
       }
       const stat = await fs.stat(p).catch(() => undefined);
-      if (!stat || keep.has(p) || stat.mtimeMs >= cutoff) {
-        empty = false;
-        continue;
-      }
-      deleted.push(p);
+      if (!stat || keep.has(p) || stat.mtimeMs >= cutoff) continue;
+      planned.push(p);
       bytes += stat.size;
-      if (!dryRun) await fs.rm(p, { force: true });
     }
-    return empty;
   };
-  await walk(path.resolve(root), true);
-  const logging = !dryRun && deleted.length > 0 && conf(rt, "spark.databricks.delta.vacuum.logging.enabled", "true") !== "false";
+  await walk(path.resolve(root));
+  const deleted = dryRun ? planned : [];
   if (!dryRun) {
-    const planned = deleted.splice(0);
+    const logging = planned.length > 0 && conf(rt, "spark.databricks.delta.vacuum.logging.enabled", "true") !== "false";
     if (logging) {
       await logVacuum(rt, root, "VACUUM START", {
-        retentionCheckEnabled: check.toLowerCase() !== "false", specifiedRetentionMillis: retentionHours === undefined ? null : Math.round(hours * 3_600_000),
+        retentionCheckEnabled: check !== "false", specifiedRetentionMillis: retentionHours === undefined ? null : Math.round(hours * 3_600_000),
         defaultRetentionMillis: Math.round(minimum * 3_600_000),
       }, { numFilesToDelete: planned.length, sizeOfDataToDelete: bytes });
     }
-    directories = 0;
-    await walk(path.resolve(root), false);
-    if (logging) await logVacuum(rt, root, "VACUUM END", { status: "COMPLETED" }, { numDeletedFiles: deleted.length, numVacuumedDirectories: directories + 1 });
+    for (const p of planned) {
+      await fs.rm(p, { force: true });
+      deleted.push(p);
+    }
+    // Directories left empty go too (rmdir refuses the others).
+    for (const d of directories) await fs.rmdir(d).catch(() => undefined);
+    if (logging) await logVacuum(rt, root, "VACUUM END", { status: "COMPLETED" }, { numDeletedFiles: deleted.length, numVacuumedDirectories: directories.length + 1 });
   }
   return { dryRun, numDeletedFiles: deleted.length, filesDeleted: deleted.sort() };
 }
