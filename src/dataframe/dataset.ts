@@ -14,8 +14,12 @@ import type { Row } from "./typed.js";
 /** A user function: inline (shipped as source + captures) or a module export via `fnRef()`. @example `(x: number) => x + 1` */
 export type UserFn<F extends (...args: never[]) => unknown> = F | FnRef<F>;
 
-/** Storage levels of persist(). MEMORY blocks live in shared memory of the process; DISK blocks in the session's temp dir. @example `ds.persist("DISK")` */
-export type StorageLevel = "MEMORY" | "DISK";
+/**
+ * Storage levels of persist(): MEMORY blocks live in shared memory of the process, DISK blocks in the session's temp
+ * dir. Spark's names `MEMORY_ONLY` / `DISK_ONLY` are accepted for the same levels.
+ * @example `ds.persist("DISK_ONLY")`
+ */
+export type StorageLevel = "MEMORY" | "DISK" | "MEMORY_ONLY" | "DISK_ONLY";
 
 /**
  * A distributed collection of JS values processed by user functions on worker threads — Spark's RDD. Lazy:
@@ -243,10 +247,14 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /** Keep computed partitions (MEMORY by default); a lost block is recomputed from lineage. @example `ds.persist("DISK")` */
   persist(level: StorageLevel = "MEMORY"): this {
-    if (this.node.storage && this.node.storage !== level) {
+    const storage = level === "MEMORY" || level === "MEMORY_ONLY" ? "MEMORY" : level === "DISK" || level === "DISK_ONLY" ? "DISK" : undefined;
+    if (!storage) {
+      throw new WeirError("WEIR_INVALID_ARGUMENT", `persist(${String(level)}): unknown storage level`, { hint: 'use "MEMORY" (Spark: MEMORY_ONLY) or "DISK" (DISK_ONLY)' });
+    }
+    if (this.node.storage && this.node.storage !== storage) {
       throw new WeirError("WEIR_UNSUPPORTED_OPERATION", `persist(${level}): Dataset[${this.node.id}] is already persisted as ${this.node.storage}`, { hint: "call unpersist() first" });
     }
-    this.node.storage = level;
+    this.node.storage = storage;
     return this;
   }
 

@@ -69,6 +69,12 @@ describe("spill, caching, checkpoints and text files", () => {
     assert.deepEqual(await mem.map((x) => x * 10).collect(), [40, 20, 30]);
     mem.unpersist();
     assert.deepEqual(await mem.collect(), [4, 2, 3]);
+    // Spark's storage level names are the same levels.
+    const spark1 = spark.parallelize([1, 2], 2).persist("DISK_ONLY");
+    assert.deepEqual(await spark1.collect(), [1, 2]);
+    assert.match(spark1.toDebugString(), /\[DISK, 2\/2 cached\]/);
+    assert.throws(() => spark1.persist("MEMORY_ONLY"), /already persisted as DISK/);
+    assert.throws(() => spark.parallelize([1]).persist("OFF_HEAP" as never), (e: unknown) => (e as { code?: string }).code === "WEIR_INVALID_ARGUMENT");
   });
 
   test("checkpoint() truncates the lineage to its files and keeps the data", async () => {
