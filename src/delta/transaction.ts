@@ -81,9 +81,12 @@ export class OptimisticTransaction {
   static async start(tableRoot: string, options: TransactionOptions = {}): Promise<OptimisticTransaction> {
     const root = path.resolve(tableRoot);
     const store = options.store ?? new FileSystemLogStore();
-    const listing = await store.list(path.join(root, DELTA_LOG_DIR));
-    const hasLog = listing !== undefined && listing.some((f) => /^\d{20}\.(json|checkpoint\.)/.test(f.name));
-    const snapshot = hasLog ? await Snapshot.load(root, { store, ...(options.parquetReader ? { parquetReader: options.parquetReader } : {}), ...(options.cache ? { cache: options.cache } : {}) }) : undefined;
+    // One listing: Snapshot.load lists the log, and a log without commits is a table still to be created.
+    const snapshot = await Snapshot.load(root, { store, ...(options.parquetReader ? { parquetReader: options.parquetReader } : {}), ...(options.cache ? { cache: options.cache } : {}) })
+      .catch((e: unknown) => {
+        if (e instanceof DeltaError && e.code === "WEIR_DELTA_NOT_A_TABLE") return undefined;
+        throw e;
+      });
     return new OptimisticTransaction(root, snapshot, { ...options, store });
   }
 
