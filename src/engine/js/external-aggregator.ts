@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { compareKeys, estimateSize } from "./keys.js";
-import { SlotTable } from "./map-side-combiner.js";
+import { SlotTable } from "./slot-table.js";
 import { readRecordFile, RecordFileWriter } from "./record-files.js";
 import type { TaskMetrics } from "./task-plan.js";
 

@@ -11,41 +11,13 @@
  * merge partials anyway) and starts afresh. A fold table that finds almost every key new after its first 128k
  * records stops combining and passes records through (high-cardinality keys: combining would only cost).
  */
-import { canonicalKey, compareKeys, estimateSize, KeyMap } from "./keys.js";
+import { compareKeys, estimateSize, KeyMap } from "./keys.js";
+import { SlotTable } from "./slot-table.js";
 import { freshCopy } from "./pipeline-compiler.js";
 
 /** Emits one combined [key, value] record to the shuffle. */
 export type PairOut = (k: unknown, v: unknown) => void;
 type Combine = (k: unknown, vs: unknown[], emit: PairOut) => void;
-
-/** Keys to dense slot numbers (structural equality for composite keys, as KeyMap). @example `const s = t.slot("a") ?? t.add("a")` */
-export class SlotTable {
-  private readonly prim = new Map<unknown, number>();
-  private readonly composite = new Map<string, number>();
-  keys: unknown[] = [];
-
-  get size(): number {
-    return this.keys.length;
-  }
-
-  slot(k: unknown): number | undefined {
-    return k === null || typeof k !== "object" ? this.prim.get(k) : this.composite.get(canonicalKey(k));
-  }
-
-  add(k: unknown): number {
-    const s = this.keys.length;
-    this.keys.push(k);
-    if (k === null || typeof k !== "object") this.prim.set(k, s);
-    else this.composite.set(canonicalKey(k), s);
-    return s;
-  }
-
-  clear(): void {
-    this.prim.clear();
-    this.composite.clear();
-    this.keys = [];
-  }
-}
 
 function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, need: number): A {
   if (need < a.length) return a;
