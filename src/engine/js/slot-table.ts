@@ -88,7 +88,7 @@ export class SlotTable {
   clear(): void {
     this.prim.clear();
     this.composite.clear();
-    if (this.buckets.length > 1 << 16) this.buckets = new Int32Array(1024);
+    if (this.buckets.length > 1 << 16) { this.buckets = new Int32Array(1024); this.hashes = new Int32Array(1024); } // give large tables' memory back
     else this.buckets.fill(0);
     this.hashed = 0;
     this.keys = [];
