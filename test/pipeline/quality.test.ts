@@ -84,6 +84,7 @@ describe("data quality expectations", () => {
     assert.equal(proportion.success, false);
     assert.equal(report.results.find((x) => x.type === "expectColumnValuesToBeFresh")!.success, false, "2024 data is not fresh");
     assert.equal(await report.rows.count(), 2000, "warn keeps every row");
+    assert.deepEqual([report.rowsDropped, report.rowsQuarantined], [0, 0]);
     const recorded = await spark.read.format("delta").load(weirTablePath(spark, "quality_results")).filter("run_id = '" + report.runId + "'").count();
     assert.equal(recorded, 10);
   });
@@ -101,6 +102,7 @@ describe("data quality expectations", () => {
     const kept = data.filter((r) => !negative(r) && !quarantined(r));
     assert.equal(await report.rows.count(), kept.length);
     assert.equal(report.rowsQuarantined, data.filter(quarantined).length);
+    assert.equal(report.rowsDropped, data.filter((r) => negative(r) && !quarantined(r)).length, "a row both dropped and quarantined is quarantined");
     assert.deepEqual((await report.rows.columns()), ["id", "qty", "status", "email", "customer", "ts"]);
     const q = await spark.read.format("delta").load(qpath).collect();
     assert.equal(q.length, data.filter(quarantined).length);

@@ -57,7 +57,7 @@ const FLAG = "__weir_unexpected_";
  *
  * ```
  *  input ─► flagged = SELECT *, <unexpected_i> AS flag_i  (cached: what is checked is exactly what is loaded)
- *        ─► ONE aggregate: count(*), count(*) FILTER (WHERE flag_i) …, table aggregates   (one scan)
+ *        ─► ONE aggregate: count(*), count(*) FILTER (WHERE flag_i) …, table aggregates, rows kept   (one scan)
  *        ─► samples of failed expectations (LIMIT sampleSize each)
  *        ─► results appended to _weir.quality_results
  *        ─► any `fail` failed? → WEIR_QUALITY_FAILED (nothing quarantined, nothing for the caller to write)
@@ -96,10 +96,14 @@ export async function validateExpectations(session: Session, df: DataFrame<Row>,
   const aggParams: Record<string, unknown> = { f: flagged };
   n = 0;
   const bindAgg = (v: unknown): string => { const k = `__a${n++}`; aggParams[k] = v; return `$${k}`; };
+  const removing = rowExps.filter(({ e }) => e.policy === "drop" || e.policy === "quarantine");
+  const kept = removing.length ? `NOT (${removing.map(({ flag }) => quoteIdent(flag)).join(" OR ")})` : undefined;
   const aggs = [
     `count(*) AS "__weir_n"`,
     ...rowExps.map(({ flag }, i) => `count(*) FILTER (WHERE ${quoteIdent(flag)}) AS "__weir_u${i}"`),
     ...tableExps.map(({ e, out }) => `${e.aggregate(bindAgg)} AS ${quoteIdent(out)}`),
+    // The rows left to load, counted in the same scan (not by a count() of `rows` afterwards).
+    ...(kept ? [`count(*) FILTER (WHERE ${kept}) AS "__weir_kept"`] : []),
   ];
   const [counts] = await session.sql(`SELECT ${aggs.join(", ")} FROM {f}`, aggParams).collect();
   const total = Number(counts?.__weir_n ?? 0);
@@ -133,7 +137,6 @@ export async function validateExpectations(session: Session, df: DataFrame<Row>,
     });
   }
 
-  const removing = rowExps.filter(({ e }) => e.policy === "drop" || e.policy === "quarantine");
   const quarantining = rowExps.filter(({ e }) => e.policy === "quarantine");
   let rowsQuarantined = 0;
   if (quarantining.length && quarantining.some(({ e }) => results.find((r) => r.expectation === e.name)?.success === false)) {
@@ -144,11 +147,9 @@ export async function validateExpectations(session: Session, df: DataFrame<Row>,
     const res = await bad.write.format("delta").mode("append").option("mergeSchema", true).save(opts.quarantinePath ?? weirTablePath(session, `quarantine_${opts.suite}`));
     rowsQuarantined = Number((res as { rows?: number }).rows ?? 0);
   }
-  const rows = removing.length
-    ? session.sql(`SELECT *${excludeFlags} FROM {f} WHERE NOT (${removing.map(({ flag }) => quoteIdent(flag)).join(" OR ")})`, { f: flagged })
-    : session.sql(`SELECT *${excludeFlags} FROM {f}`, { f: flagged });
-  const kept = removing.length ? await rows.count() : total;
-  return { suite: opts.suite, runId, success: results.every((r) => r.success), results, rows, rowsDropped: total - kept - rowsQuarantined, rowsQuarantined };
+  const rows = session.sql(`SELECT *${excludeFlags} FROM {f}${kept ? ` WHERE ${kept}` : ""}`, { f: flagged });
+  const rowsKept = kept ? Number(counts?.__weir_kept ?? 0) : total;
+  return { suite: opts.suite, runId, success: results.every((r) => r.success), results, rows, rowsDropped: total - rowsKept - rowsQuarantined, rowsQuarantined };
 }
 
 async function recordResults(session: Session, suite: string, runId: string, results: readonly ExpectationResult[]): Promise<void> {
