@@ -24,6 +24,8 @@ export interface WriteResult {
   readonly rows: number;
   /** False when mode "ignore" found existing data and wrote nothing. */
   readonly committed: boolean;
+  /** Delta: the version committed (with `committed` false, set only when an already-applied txn skipped the write: the table's version). */
+  readonly version?: number;
   /** Delta: what failed after the commit succeeded (e.g. its checkpoint, `WEIR_DELTA_CHECKPOINT_FAILED`). */
   readonly warnings?: readonly string[];
 }
@@ -166,7 +168,7 @@ export class DataFrameWriter {
       throw new WeirError("WEIR_UNSUPPORTED_OPERATION", `saveAsTable() writes Delta tables, not ${this.state.format}`, { hint: 'drop .format(...) or use .format("delta")' });
     }
     const res = await saveAsTable(this.runtime, this.requireCatalog(), this.plan, name, { mode: this.state.mode, partitionBy: this.state.partitionBy, options: this.state.options });
-    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.version !== undefined ? { version: res.version } : {}), ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
   }
 
   /**
@@ -178,7 +180,7 @@ export class DataFrameWriter {
     const catalog = this.requireCatalog();
     const target = catalog.deltaTarget({ kind: "name", name });
     const res = await insertInto(this.runtime, catalog, this.plan, { path: target.path, label: name }, { overwrite: overwrite ?? this.state.mode === "overwrite" });
-    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
+    return { path: res.path, files: res.files, rows: res.rows, committed: res.committed, ...(res.version !== undefined ? { version: res.version } : {}), ...(res.warnings?.length ? { warnings: res.warnings } : {}) };
   }
 
   private requireCatalog(): Catalog {

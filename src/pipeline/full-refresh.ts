@@ -1,6 +1,5 @@
 import type { DataFrame, Row, Session } from "../dataframe/index.js";
 import { WeirError } from "../errors/index.js";
-import { FileSystemLogStore, readHistory } from "../delta/index.js";
 import { resolveTarget, writeTarget, type TableTarget } from "./table-target.js";
 
 /** What `fullRefresh` does. @example `{ target: "gold.daily_sales", source: daily }` */
@@ -12,7 +11,7 @@ export interface FullRefreshOptions {
 
 /** What a refresh or partition overwrite did. @example `{ version: 7 }` */
 export interface RefreshResult {
-  /** The table version now holding the data. */
+  /** The version the refresh committed (as the writer reports it: the log is not read again). */
   readonly version: number | undefined;
 }
 
@@ -27,7 +26,7 @@ export interface RefreshResult {
 export async function fullRefresh(session: Session, opts: FullRefreshOptions): Promise<RefreshResult> {
   const target = await resolveTarget(session, opts.target);
   const written = await writeTarget(session, opts.source, target, "overwrite", { overwriteSchema: "true" }, opts.partitionBy ?? []);
-  return { version: await latestVersion(written.path!) };
+  return { version: written.version };
 }
 
 /** What `replacePartitions` does. @example `{ target: "gold.sales", source: day, replaceWhere: "day = '2025-01-02'" }` */
@@ -50,9 +49,5 @@ export async function replacePartitions(session: Session, opts: ReplacePartition
   if (!opts.replaceWhere.trim()) throw new WeirError("WEIR_INVALID_ARGUMENT", "replacePartitions() needs a replaceWhere predicate", { hint: "e.g. replaceWhere: \"day = '2025-01-02'\"; use fullRefresh() to replace everything" });
   const target = await resolveTarget(session, opts.target);
   const written = await writeTarget(session, opts.source, target, "overwrite", { replaceWhere: opts.replaceWhere }, opts.partitionBy ?? []);
-  return { version: await latestVersion(written.path!) };
-}
-
-async function latestVersion(root: string): Promise<number | undefined> {
-  return (await readHistory(new FileSystemLogStore(), root, 1))[0]?.version;
+  return { version: written.version };
 }

@@ -176,7 +176,8 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
       if (bronze) {
         const rows = batch.withColumn(BRONZE_BATCH_COLUMN, lit(BigInt(next))).withColumn(BRONZE_LOADED_AT, lit(new Date()));
         const written = await writeTarget(session, rows, bronze, "append", { txnAppId: app, txnVersion: String(next), userMetadata: stateMetadata(app, next, { rows: profile.rows }) });
-        bronzeVersion = (await readCommittedState<LoadState>(written.path!, app))?.version;
+        // No version: the txn was already there (a concurrent run landed the batch); the log says where.
+        bronzeVersion = written.version ?? (await readCommittedState<LoadState>(written.target.path!, app))?.version;
         clock.lap("bronze");
       }
     }
@@ -203,7 +204,9 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
     let updated = 0;
     let mergedVersion: number | undefined;
     if (!(await targetExists(session, target))) {
-      target = await writeTarget(session, latest, target, "append", { txnAppId: app, txnVersion: String(next), userMetadata: meta }, opts.partitionBy ?? []);
+      const written = await writeTarget(session, latest, target, "append", { txnAppId: app, txnVersion: String(next), userMetadata: meta }, opts.partitionBy ?? []);
+      target = written.target;
+      mergedVersion = written.version;
       clock.lap("write");
     } else {
       const wm = quoteIdent(opts.watermarkColumn);
@@ -217,8 +220,8 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
       clock.record("merge.scan", m.scanTimeMs);
       clock.record("merge.rewrite", m.rewriteTimeMs);
     }
-    // The MERGE's commit carries this batch's txn and state; without a version (skipped: the txn was already
-    // there, e.g. a concurrent run) the log says which batch the target holds.
+    // The write's or MERGE's commit carries this batch's txn and state; without a version (skipped: the txn was
+    // already there, e.g. a concurrent run) the log says which batch the target holds.
     const done = mergedVersion !== undefined ? { seq: next, version: mergedVersion } : await readCommittedState<LoadState>(target.path!, app);
     if (done?.seq !== next) {
       throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: the commit of batch ${next} to ${target.label} is not in its log (newest batch: ${done?.seq ?? "none"}); this is a bug in Weir`, { details: { next, found: done?.seq } });

@@ -117,19 +117,29 @@ export async function ingestFiles(session: Session, opts: IngestFilesOptions): P
     const known = exists ? withoutRescued(await readTarget(session, target).schema()) : undefined;
     const { df, schemaChange } = await readBatch(session, opts, files.map((f) => f.path), mode, userSchema, known, what);
     const state: BatchState = { files: files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs })), schemaChange };
-    const n = await df.count();
-    target = await writeTarget(session, df, target, "append", {
+    // No count() first (another parse of the files): the write's commit reports the rows and the version.
+    const written = await writeTarget(session, df, target, "append", {
       txnAppId: app, txnVersion: String(seq), userMetadata: stateMetadata(app, seq, state), ...(mode === "addNewColumns" ? { mergeSchema: "true" } : {}),
     }, opts.partitionBy ?? []);
-    const committed = (await readCommittedStates<BatchState>(target.path!, app, -1, 1))[0];
-    if (committed?.seq !== seq) throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: batch ${seq} is not in the log of ${target.label}; this is a bug in Weir`, { details: { seq, found: committed?.seq } });
+    target = written.target;
+    const committed = written.version !== undefined ? { version: written.version, rows: written.rows } : await committedElsewhere(target.path!, app, seq, df, what, target.label);
     await recordFiles(session, app, target.label, { seq, version: committed.version, files: state.files, schemaChange });
     targetVersion = committed.version;
-    rows += n;
+    rows += committed.rows;
     ingested.push(...files.map((f) => f.path));
     if (schemaChange) schemaChanges.push(schemaChange);
   }
   return { batches: Math.ceil(pending.length / max), files: ingested, rows, schemaChanges, recovered, targetVersion };
+}
+
+/**
+ * A batch whose write committed nothing: its txn was already in the log, committed by a concurrent run. The log
+ * says at which version (and must hold this batch); its rows are those of the batch's files.
+ */
+async function committedElsewhere(root: string, app: string, seq: number, df: DataFrame<Row>, what: string, label: string): Promise<{ version: number; rows: number }> {
+  const committed = (await readCommittedStates<BatchState>(root, app, -1, 1))[0];
+  if (committed?.seq !== seq) throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: batch ${seq} is not in the log of ${label}; this is a bug in Weir`, { details: { seq, found: committed?.seq } });
+  return { version: committed.version, rows: await df.count() };
 }
 
 async function listSource(source: string, format: string): Promise<InputFile[]> {

@@ -84,8 +84,8 @@ export async function scd2(session: Session, opts: Scd2Options): Promise<Scd2Res
   const closed = Number(counts[0]?.c ?? 0);
   if (inserted === 0 && closed === 0) return { versionsInserted: 0, versionsClosed: 0, version: undefined };
   if (!exists) {
-    await writeTarget(session, rows.drop("__scd2_action"), target, "append");
-    return { versionsInserted: inserted, versionsClosed: 0, version: 0 };
+    const written = await writeTarget(session, rows.drop("__scd2_action"), target, "append");
+    return { versionsInserted: inserted, versionsClosed: 0, version: written.version };
   }
   const values = Object.fromEntries([...columns, start, end, current].map((c) => [c, `s.${q(c)}`]));
   const m = await (await DeltaTable.forPath(session, target.path!)).alias("t")

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { DeltaTable, type DataFrame, type Row, type Session } from "../dataframe/index.js";
+import { DeltaTable, type DataFrame, type Row, type Session, type WriteResult } from "../dataframe/index.js";
 
 /**
  * Where a pipeline writes: a catalog table name (`"silver.orders"`, `"orders"`) or a Delta table path (any string
@@ -44,15 +44,33 @@ export async function targetExists(session: Session, target: ResolvedTarget): Pr
 }
 
 /**
- * Write a DataFrame to a target with Delta writer options (`txnAppId`, `userMetadata`, `replaceWhere` …);
- * a catalog table is created by the first write. Returns the target with its path.
+ * What {@link writeTarget} did, as the Delta writer reports it (no second read of the data or the log).
  *
- * @example `await writeTarget(spark, df, target, "append", { txnAppId: "job", txnVersion: "3" })`
+ * @example `{ target: { label: "silver.orders", name: "silver.orders", path: "/wh/silver.db/orders" }, rows: 120, version: 4 }`
+ */
+export interface TargetWrite {
+  /** The target, with its path (set by the write that created a catalog table). */
+  readonly target: ResolvedTarget;
+  /**
+   * Rows written: the commit's `numOutputRows` — the DataFrame's rows (a replaceWhere overwrite also counts rows
+   * it rewrote from partly replaced files); 0 when nothing was committed.
+   */
+  readonly rows: number;
+  /** The version committed; undefined when nothing was (the write's `txnVersion` was already applied). */
+  readonly version: number | undefined;
+}
+
+/**
+ * Write a DataFrame to a target with Delta writer options (`txnAppId`, `userMetadata`, `replaceWhere` …);
+ * a catalog table is created by the first write. Returns the target with its path, the rows written and the
+ * version committed — the query runs once: callers take the count from here, not from a `count()` beforehand.
+ *
+ * @example `const { rows, version } = await writeTarget(spark, df, target, "append", { txnAppId: "job", txnVersion: "3" })`
  */
 export async function writeTarget(
   session: Session, df: DataFrame<Row>, target: ResolvedTarget, mode: "append" | "overwrite",
   options: Readonly<Record<string, string>> = {}, partitionBy: readonly string[] = [],
-): Promise<ResolvedTarget> {
+): Promise<TargetWrite> {
   const exists = await targetExists(session, target);
   // Creating the table: overwrite-only options have nothing to replace yet (and catalog creation rejects them).
   const opts = exists ? options : Object.fromEntries(Object.entries(options).filter(([k]) => k !== "replaceWhere" && k !== "overwriteSchema"));
@@ -61,11 +79,14 @@ export async function writeTarget(
   // An existing catalog table is written through its directory: the Delta commit is the same, and the catalog's
   // saveAsTable(overwrite) would redefine the table (its partitioning) instead of replacing rows.
   if (target.name !== undefined && !exists) {
-    await w.saveAsTable(target.name);
-    return { ...target, path: session.catalog.deltaTarget({ kind: "name", name: target.name }).path };
+    const res = await w.saveAsTable(target.name);
+    return outcome({ ...target, path: session.catalog.deltaTarget({ kind: "name", name: target.name }).path }, res);
   }
-  await w.save(target.path!);
-  return target;
+  return outcome(target, await w.save(target.path!));
+}
+
+function outcome(target: ResolvedTarget, res: WriteResult): TargetWrite {
+  return { target, rows: res.committed ? res.rows : 0, version: res.committed ? res.version : undefined };
 }
 
 /** The target's latest version as a DataFrame. @example `readTarget(spark, target).count()` */

@@ -37,9 +37,9 @@ export async function upsert(session: Session, opts: UpsertOptions): Promise<Ups
   const latest = latestPerKey(session, opts.source, opts.keys, opts.orderBy ?? []);
   const target = await resolveTarget(session, opts.target);
   if (!(await targetExists(session, target))) {
-    const n = await latest.count();
-    await writeTarget(session, latest, target, "append", {}, opts.partitionBy ?? []);
-    return { rowsInserted: n, rowsUpdated: 0, version: 0 };
+    // No count() first (another run of the source query): the write's commit reports the rows inserted.
+    const written = await writeTarget(session, latest, target, "append", {}, opts.partitionBy ?? []);
+    return { rowsInserted: written.rows, rowsUpdated: 0, version: written.version };
   }
   const m = await (await DeltaTable.forPath(session, target.path!)).alias("t").merge(latest.alias("s"), keyCondition(opts.keys))
     .whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();

@@ -35,7 +35,7 @@ describe("incrementalLoad", () => {
     const { target, append, load } = setup("ties");
     await append([{ id: 1, v: "a", updated_at: ts("01T00:00:00") }, { id: 2, v: "b", updated_at: ts("02T00:00:00") }]);
     const first = await load();
-    assert.deepEqual([first.seq, first.rowsExtracted, first.previousWatermark, first.watermark?.text], [1, 2, undefined, "2024-01-02 00:00:00+00"]);
+    assert.deepEqual([first.seq, first.rowsExtracted, first.rowsInserted, first.targetVersion, first.previousWatermark, first.watermark?.text], [1, 2, 2, 0, undefined, "2024-01-02 00:00:00+00"]);
     // id 3 carries exactly the last watermark (a tie that reached the source late); id 1 is updated.
     await append([{ id: 3, v: "c", updated_at: ts("02T00:00:00") }]);
     await spark.sql("SELECT 1::INT AS id, 'a2' AS v, TIMESTAMPTZ '2024-01-03 00:00:00.000001+00' AS updated_at").write.format("delta").mode("append").save(path.join(dir, "ties-src"));
@@ -96,9 +96,11 @@ describe("incrementalLoad", () => {
     const { target, append, load } = setup("bronze");
     const bronze = path.join(dir, "bronze-raw");
     await append([{ id: 1, v: "a", updated_at: ts("01T00:00:00") }]);
-    await load({ bronze, transform: (b: ReturnType<Session["range"]>) => b.withColumn("v_upper", col("v").cast("string")) });
+    const first = await load({ bronze, transform: (b: ReturnType<Session["range"]>) => b.withColumn("v_upper", col("v").cast("string")) });
+    assert.deepEqual([first.rowsMerged, first.rowsInserted, first.bronzeVersion, first.targetVersion], [1, 1, 0, 0]);
     await append([{ id: 2, v: "b", updated_at: ts("02T00:00:00") }]);
-    await load({ bronze, transform: (b: ReturnType<Session["range"]>) => b.withColumn("v_upper", col("v").cast("string")) });
+    const second = await load({ bronze, transform: (b: ReturnType<Session["range"]>) => b.withColumn("v_upper", col("v").cast("string")) });
+    assert.deepEqual([second.rowsMerged, second.rowsInserted, second.bronzeVersion, second.targetVersion], [1, 1, 1, 1]);
     const b = await spark.read.format("delta").load(bronze).orderBy("id").collect();
     assert.deepEqual(b.map((r) => [r.id, r._weir_batch]), [[1, 1n], [2, 2n]]);
     assert.deepEqual((await spark.read.format("delta").load(target).columns()).sort(), ["id", "updated_at", "v", "v_upper"]);

@@ -28,13 +28,29 @@ describe("ingestFiles", () => {
     const src = landing("once", { "a.json": '{"id":1,"v":"x"}\n{"id":2,"v":"y"}\n' });
     const target = path.join(dir, "once-t");
     const first = await ingestFiles(spark, { source: src, format: "json", target });
-    assert.deepEqual([first.files.length, first.rows], [1, 2]);
-    assert.deepEqual((await ingestFiles(spark, { source: src, format: "json", target })).files, []);
+    assert.deepEqual([first.batches, first.files.length, first.rows, first.targetVersion], [1, 1, 2, 0]);
+    const rerun = await ingestFiles(spark, { source: src, format: "json", target });
+    assert.deepEqual([rerun.batches, rerun.files, rerun.rows, rerun.targetVersion], [0, [], 0, 0]);
     writeFileSync(path.join(src, "b.json"), '{"id":3,"v":"z"}\n');
-    assert.deepEqual((await ingestFiles(spark, { source: src, format: "json", target })).files, [path.join(src, "b.json")]);
+    const added = await ingestFiles(spark, { source: src, format: "json", target });
+    assert.deepEqual([added.files, added.rows, added.targetVersion], [[path.join(src, "b.json")], 1, 1]);
     assert.deepEqual((await read(target)).map((r) => r.id), [1n, 2n, 3n]);
     const ledger = await spark.sql("SELECT path, size, seq FROM delta.`" + path.join(dir, "wh", "_weir.db", "ingested_files") + "` WHERE app = $app ORDER BY seq", { app: `ingest:${target}` }).collect();
     assert.deepEqual(ledger.map((r) => [path.basename(String(r.path)), Number(r.size), Number(r.seq)]), [["a.json", 34, 1], ["b.json", 17, 2]]);
+  });
+
+  it("CSV files with a schema, in batches of 2 files, into a new partitioned catalog table: the rows and version of the batches' commits", async () => {
+    await spark.sql("CREATE DATABASE IF NOT EXISTS bronze");
+    const lines = (from: number, n: number): string => `id,qty,day\n${Array.from({ length: n }, (_, i) => `${from + i},${(from + i) % 7},2024-01-0${1 + ((from + i) % 3)}`).join("\n")}\n`;
+    const src = landing("csv-batches", { "a.csv": lines(0, 40), "b.csv": lines(40, 25), "c.csv": lines(65, 10) });
+    const opts = { source: src, format: "csv", schema: "id INT, qty INT, day DATE", options: { header: true }, target: "bronze.csv_batches", maxFilesPerBatch: 2, partitionBy: ["day"] } as const;
+    const res = await ingestFiles(spark, opts);
+    assert.deepEqual([res.batches, res.files.length, res.rows, res.targetVersion], [2, 3, 75, 1]);
+    const [table] = await spark.sql("SELECT count(*) AS n, count(DISTINCT id) AS d, sum(qty) AS q FROM bronze.csv_batches").collect();
+    assert.deepEqual([Number(table!.n), Number(table!.d), Number(table!.q)], [75, 75, Array.from({ length: 75 }, (_, i) => i % 7).reduce((a, b) => a + b, 0)]);
+    writeFileSync(path.join(src, "d.csv"), lines(75, 5));
+    const more = await ingestFiles(spark, opts);
+    assert.deepEqual([more.batches, more.rows, more.targetVersion], [1, 5, 2]);
   });
 
   it("schema drift: addNewColumns evolves the target and records the change; failOnNewColumns fails and ingests nothing; none ignores the column", async () => {

@@ -25,13 +25,23 @@ describe("merge patterns", () => {
   it("upsert creates the target, then updates existing keys and inserts new ones with the latest source row per key", async () => {
     const target = path.join(dir, "upsert");
     const schema = t.struct({ id: t.int32(), v: t.string(), ts: t.int32() });
-    await upsert(spark, { target, source: spark.createDataFrame([{ id: 1, v: "a", ts: 1 }, { id: 2, v: "b", ts: 1 }], schema), keys: ["id"] });
+    const first = await upsert(spark, { target, source: spark.createDataFrame([{ id: 1, v: "a", ts: 1 }, { id: 2, v: "b", ts: 1 }], schema), keys: ["id"] });
+    assert.deepEqual(first, { rowsInserted: 2, rowsUpdated: 0, version: 0 });
     const res = await upsert(spark, {
       target, keys: ["id"], orderBy: ["ts"],
       source: spark.createDataFrame([{ id: 2, v: "b-old", ts: 2 }, { id: 2, v: "b-new", ts: 3 }, { id: 3, v: "c", ts: 1 }], schema),
     });
-    assert.deepEqual([res.rowsInserted, res.rowsUpdated], [1, 1]);
+    assert.deepEqual([res.rowsInserted, res.rowsUpdated, res.version], [1, 1, 1]);
     assert.deepEqual(await read(target), [{ id: 1, v: "a", ts: 1 }, { id: 2, v: "b-new", ts: 3 }, { id: 3, v: "c", ts: 1 }]);
+  });
+
+  it("upsert creating the target reports the rows it inserted after the per-key dedupe, not the source rows", async () => {
+    const target = path.join(dir, "upsert-first-dupes");
+    const schema = t.struct({ id: t.int32(), v: t.string(), ts: t.int32() });
+    const source = spark.createDataFrame([{ id: 1, v: "old", ts: 1 }, { id: 1, v: "new", ts: 2 }, { id: 2, v: "b", ts: 1 }, { id: 2, v: "b2", ts: 3 }, { id: 3, v: "c", ts: 1 }], schema);
+    const res = await upsert(spark, { target, source, keys: ["id"], orderBy: ["ts"], partitionBy: ["ts"] });
+    assert.deepEqual(res, { rowsInserted: 3, rowsUpdated: 0, version: 0 });
+    assert.deepEqual(await read(target), [{ id: 1, v: "new", ts: 2 }, { id: 2, v: "b2", ts: 3 }, { id: 3, v: "c", ts: 1 }]);
   });
 
   it("upsert with a NULL key fails with WEIR_PIPELINE_NULL_KEY and writes nothing", async () => {
@@ -46,10 +56,11 @@ describe("merge patterns", () => {
   it("scd2 chains several changes of one key in one batch, skips unchanged versions and is idempotent on rerun", async () => {
     const target = path.join(dir, "dim_customer");
     const opts = { target, keys: ["id"], trackedColumns: ["city", "tier"], effectiveFrom: "updated_at" };
-    await scd2(spark, { ...opts, source: spark.createDataFrame([
+    const first = await scd2(spark, { ...opts, source: spark.createDataFrame([
       { id: 1, city: "Paris", tier: "gold", name: "Ann", updated_at: d("2024-01-01") },
       { id: 2, city: "Oslo", tier: "silver", name: "Bo", updated_at: d("2024-01-01") },
     ], customer) });
+    assert.deepEqual(first, { versionsInserted: 2, versionsClosed: 0, version: 0 });
     const batch = spark.createDataFrame([
       // id 1 moves twice in one batch (given out of order) and once changes only an untracked column.
       { id: 1, city: "Rome", tier: "gold", name: "Ann", updated_at: d("2024-03-01") },
@@ -60,7 +71,7 @@ describe("merge patterns", () => {
       { id: 3, city: "Kyiv", tier: "bronze", name: "Cy", updated_at: d("2024-02-15") },
     ], customer);
     const res = await scd2(spark, { ...opts, source: batch });
-    assert.deepEqual([res.versionsInserted, res.versionsClosed], [3, 1]);
+    assert.deepEqual([res.versionsInserted, res.versionsClosed, res.version], [3, 1, 1]);
     const rows = (await read(target)).map((r) => [r.id, r.city, (r.start_at as Date).toISOString().slice(0, 10), r.end_at ? (r.end_at as Date).toISOString().slice(0, 10) : null, r.is_current]);
     const expected = [
       [1, "Paris", "2024-01-01", "2024-02-01", false], [1, "Lyon", "2024-02-01", "2024-03-01", false], [1, "Rome", "2024-03-01", null, true],
@@ -75,7 +86,7 @@ describe("merge patterns", () => {
 
   it("fullRefresh swaps the content in one overwrite commit; the previous version still reads the old rows", async () => {
     const target = path.join(dir, "refresh");
-    await fullRefresh(spark, { target, source: spark.createDataFrame([{ id: 1, v: "old" }, { id: 2, v: "old" }]) });
+    assert.deepEqual(await fullRefresh(spark, { target, source: spark.createDataFrame([{ id: 1, v: "old" }, { id: 2, v: "old" }]) }), { version: 0 });
     const res = await fullRefresh(spark, { target, source: spark.createDataFrame([{ id: 7, v: "new", extra: true }]) });
     assert.equal(res.version, 1);
     assert.deepEqual(await read(target), [{ id: 7, v: "new", extra: true }]);
@@ -87,18 +98,23 @@ describe("merge patterns", () => {
   it("replacePartitions rerun for the same day leaves exactly one copy of that day", async () => {
     const target = path.join(dir, "sales");
     const schema = t.struct({ day: t.string(), amount: t.int32() });
-    await replacePartitions(spark, { target, partitionBy: ["day"], replaceWhere: "day = '2024-01-01'", source: spark.createDataFrame([{ day: "2024-01-01", amount: 1 }], schema) });
+    const versions: (number | undefined)[] = [];
+    versions.push((await replacePartitions(spark, { target, partitionBy: ["day"], replaceWhere: "day = '2024-01-01'", source: spark.createDataFrame([{ day: "2024-01-01", amount: 1 }], schema) })).version);
     const day2 = spark.createDataFrame([{ day: "2024-01-02", amount: 2 }, { day: "2024-01-02", amount: 3 }], schema);
-    await replacePartitions(spark, { target, replaceWhere: "day = '2024-01-02'", source: day2 });
-    await replacePartitions(spark, { target, replaceWhere: "day = '2024-01-02'", source: day2 });
+    versions.push((await replacePartitions(spark, { target, replaceWhere: "day = '2024-01-02'", source: day2 })).version);
+    versions.push((await replacePartitions(spark, { target, replaceWhere: "day = '2024-01-02'", source: day2 })).version);
+    assert.deepEqual(versions, [0, 1, 2]);
     assert.deepEqual(await read(target, "amount"), [{ day: "2024-01-01", amount: 1 }, { day: "2024-01-02", amount: 2 }, { day: "2024-01-02", amount: 3 }]);
     await assert.rejects(replacePartitions(spark, { target, replaceWhere: "day = '2024-01-03'", source: day2 }), /do not satisfy the condition/);
   });
 
   it("merge patterns write catalog tables by name", async () => {
     await spark.sql("CREATE DATABASE IF NOT EXISTS silver");
-    await upsert(spark, { target: "silver.people", source: spark.createDataFrame([{ id: 1, v: "a" }]), keys: ["id"] });
-    await upsert(spark, { target: "silver.people", source: spark.createDataFrame([{ id: 1, v: "b" }]), keys: ["id"] });
-    assert.deepEqual(await spark.sql("SELECT * FROM silver.people").collect(), [{ id: 1, v: "b" }]);
+    const created = await upsert(spark, { target: "silver.people", source: spark.createDataFrame([{ id: 1, v: "a" }, { id: 2, v: "x" }]), keys: ["id"] });
+    assert.deepEqual(created, { rowsInserted: 2, rowsUpdated: 0, version: 0 });
+    const updated = await upsert(spark, { target: "silver.people", source: spark.createDataFrame([{ id: 1, v: "b" }]), keys: ["id"] });
+    assert.deepEqual(updated, { rowsInserted: 0, rowsUpdated: 1, version: 1 });
+    assert.deepEqual(await spark.sql("SELECT * FROM silver.people ORDER BY id").collect(), [{ id: 1, v: "b" }, { id: 2, v: "x" }]);
+    assert.deepEqual(await fullRefresh(spark, { target: "silver.people_copy", source: spark.sql("SELECT * FROM silver.people") }), { version: 0 });
   });
 });
