@@ -168,8 +168,10 @@ async function readBatch(
   session: Session, opts: IngestFilesOptions, files: readonly string[], mode: SchemaEvolutionMode, userSchema: StructType | undefined,
   known: StructType | undefined, what: string,
 ): Promise<{ df: DataFrame<Row>; schemaChange: string | null }> {
-  const inferred = withoutRescued(await reader(session, opts).load([...files]).schema());
   const base = known ?? userSchema;
+  // With a schema, "none" never looks at the files' own columns: no inference pass over them.
+  if (base && mode === "none") return { df: reader(session, opts, base).load([...files]), schemaChange: null };
+  const inferred = withoutRescued(await reader(session, opts).load([...files]).schema());
   if (!base) return { df: mode === "rescue" ? rescue(session, reader(session, opts).load([...files]), inferred, inferred) : reader(session, opts).load([...files]), schemaChange: null };
   const has = new Set(base.fields.map((f) => f.name.toLowerCase()));
   const added = inferred.fields.filter((f) => !has.has(f.name.toLowerCase()));
@@ -181,7 +183,7 @@ async function readBatch(
         });
       }
       return { df: reader(session, opts, base).load([...files]), schemaChange: null };
-    case "none":
+    case "none": // (returned above)
       return { df: reader(session, opts, base).load([...files]), schemaChange: null };
     case "addNewColumns": {
       const schema: StructType = { ...base, fields: [...base.fields, ...added] };
