@@ -9,6 +9,8 @@
  *                 ▼
  *   cached version == wanted ─► the cached snapshot · wanted > cached ─► cached + commits (cached, wanted]
  * ```
+ * The new commits are read in parallel and applied in one pass (`Snapshot.withCommits`): k commits cost one
+ * rebuild of the file list, not k.
  * A table deleted and recreated in place has different commit files, so it is never mistaken for the cached
  * one. Only snapshots built from the listing are cached (their file facts are the log's own).
  */

@@ -64,3 +64,45 @@ test("reads see other writers' commits, across checkpoints, and a table recreate
   await append(root, 7, 1);
   assert.deepEqual(await ids(root), [7]);
 });
+
+test("several commits between two cached reads (append, txn, schema change, overwrite) give the snapshot a full replay gives", async () => {
+  const root = path.join(tmp, "gap");
+  await append(root, 0, 3);
+  await append(root, 3, 3);
+  const cache = new SnapshotCache();
+  const opts = { cache, parquetReader: new DuckDBParquetReader() };
+  const first = await Snapshot.load(root, opts);
+  assert.equal(first.version, 1);
+  await writer.sql("SELECT CAST(6 AS BIGINT) AS id").write.format("delta").mode("append").option("txnAppId", "etl").option("txnVersion", 4).save(root);
+  await writer.sql("SELECT CAST(7 AS BIGINT) AS id, 'x' AS tag").write.format("delta").mode("append").option("mergeSchema", true).save(root);
+  await writer.sql("SELECT CAST(8 AS BIGINT) AS id, 'y' AS tag").write.format("delta").mode("append").option("userMetadata", "last").save(root);
+  const extended = await Snapshot.load(root, opts);
+  const replayed = await Snapshot.load(root, { parquetReader: new DuckDBParquetReader() });
+  assert.equal(extended.version, 4);
+  assert.equal(cache.get(extended.tableRoot), extended, "the extended snapshot replaces the cached one");
+  const facts = (s: Snapshot) => ({
+    version: s.version, fields: s.schema.fields.map((f) => f.name), files: s.files.map((f) => f.path).sort(),
+    tombstones: s.tombstones.map((r) => r.path).sort(), txn: s.txnVersion("etl"), userMetadata: s.commitInfo?.raw.userMetadata, timestamp: s.timestamp,
+    commits: s.segment.commits.map((c) => c.version).filter((v) => v > 1), versionCommit: s.segment.versionCommit?.name,
+  });
+  assert.deepEqual(facts(extended), facts(replayed));
+  assert.deepEqual(facts(extended).fields, ["id", "tag"]);
+  assert.equal(facts(extended).userMetadata, "last");
+  assert.equal(facts(extended).files.length, 5);
+
+  await append(root, 9, 1);
+  await append(root, 10, 1);
+  const grown = await Snapshot.load(root, opts);
+  assert.equal(grown.version, 6);
+  assert.deepEqual(facts(grown), facts(await Snapshot.load(root, { parquetReader: new DuckDBParquetReader() })));
+  assert.ok(extended.files.every((f) => grown.files.includes(f)), "extended from the cached snapshot: its file objects are kept");
+
+  await append(root, 100, 1, "overwrite");
+  await append(root, 101, 1);
+  const overwritten = await Snapshot.load(root, opts);
+  assert.equal(overwritten.version, 8);
+  assert.deepEqual(facts(overwritten), facts(await Snapshot.load(root, { parquetReader: new DuckDBParquetReader() })));
+  assert.equal(overwritten.files.length, 2);
+  assert.equal(overwritten.tombstones.length, 7, "the overwrite's removes of the cached files are tombstones");
+  assert.deepEqual(await ids(root), [100, 101]);
+});
