@@ -78,6 +78,13 @@ export async function countByValue<T>(ds: Dataset<T>): Promise<Map<T, number>> {
   return new Map([...merged.entries()] as [T, number][]);
 }
 
+/** collectAsMap(): pairs collected into a Map, the last value of a key winning (keys compared structurally). @example `await collectAsMap(ds)` */
+export async function collectAsMap<K, V>(ds: Dataset<[K, V]>): Promise<Map<K, V>> {
+  const merged = new KeyMap<V>();
+  for (const [k, v] of await ds.collect()) merged.set(k, v);
+  return new Map([...merged.entries()] as [K, V][]);
+}
+
 /** saveAsTextFile(): part files written into the atomic output's staging dir, then committed. @example `await saveAsTextFile(ds, "out")` */
 export async function saveAsTextFile<T>(ds: Dataset<T>, dest: string): Promise<void> {
   const out = await beginOutput(dest, "error");

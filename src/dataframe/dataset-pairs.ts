@@ -2,8 +2,9 @@
  * The wide (shuffle) transformations of {@link Dataset}: each builds a ShuffleDependency (partitioner + map-side
  * work) and a shuffled lineage node (reduce-side mode), the way Spark's PairRDDFunctions build ShuffledRDDs.
  */
-import { compareKeys, LineageNode, ShuffleDependency, shipFunction, type FnOptions, type NarrowOp } from "../engine/index.js";
+import { compareKeys, decodeAll, fnRef, LineageNode, partitionOf, ShuffleDependency, shipFunction, type FnOptions, type NarrowOp } from "../engine/index.js";
 import { checkPartitions, type Dataset, type UserFn } from "./dataset.js";
+import { KERNELS } from "./dataset-kernels.js";
 
 function partitions(ds: Dataset<unknown>, n: number | undefined, where: string): number {
   const v = n ?? ds.node.numPartitions;
@@ -121,3 +122,32 @@ export function zipWithIndex<T>(ds: Dataset<T>): Dataset<[T, number]> {
   }
   return out;
 }
+
+/** Narrow operations that keep every record's key, so the records stay in the partition their key hashes to. */
+const KEEPS_KEYS = new Set<NarrowOp["op"]>(["filter", "mapValues", "flatMapValues", "sample", "join"]);
+
+/**
+ * The partition count of the hash partitioning a node's records are known to follow (Spark's `rdd.partitioner`):
+ * a hash shuffle that keeps keys (partitionBy, reduceByKey, groupByKey, cogroup …), then only key-keeping steps.
+ * @example `knownHashPartitions(ds.partitionBy(4).node) // 4`
+ */
+export function knownHashPartitions(node: LineageNode): number | undefined {
+  const s = node.source;
+  if (s.type === "narrow") return typeof s.ops !== "function" && s.ops.every((o) => KEEPS_KEYS.has(o.op)) ? knownHashPartitions(s.parent) : undefined;
+  if (s.type !== "shuffled" || s.reduce.mode === "sort") return undefined;
+  const hashed = s.deps.every((d) => d.partitioner.kind === "hash" && d.partitioner.n === node.numPartitions && d.mapSide.kind !== "mrCombine");
+  return hashed ? node.numPartitions : undefined;
+}
+
+/** lookup: the values of one key; only the key's partition is read when the partitioning is known. @example `await lookup(ds, "a")` */
+export async function lookup<K, V>(ds: Dataset<[K, V]>, key: K): Promise<V[]> {
+  const match = shipFunction((kv: [unknown, unknown]) => same(kv[0], wanted), { capture: { same: fnRef(KERNELS, "keysEqual"), wanted: key } }, "lookup()");
+  const values = ds.filter(match as never).values();
+  const n = knownHashPartitions(ds.node);
+  const parts = await values.runJob("lookup", () => ({ sink: { kind: "collect" } }), n === undefined ? undefined : [partitionOf(key, n)]);
+  ds.lastJob = values.lastJob;
+  return parts.flatMap((b) => decodeAll(b as Uint8Array)) as V[];
+}
+// lookup's predicate runs in workers, where `same` is the captured kernel and `wanted` the key.
+declare function same(a: unknown, b: unknown): boolean;
+declare const wanted: unknown;

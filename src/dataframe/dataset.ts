@@ -6,6 +6,9 @@ import type { DatasetContext } from "./dataset-context.js";
 import * as pairs from "./dataset-pairs.js";
 import * as actions from "./dataset-actions.js";
 import * as streams from "./dataset-streams.js";
+import * as sets from "./dataset-sets.js";
+import * as stats from "./dataset-stats.js";
+import type { StatCounter } from "./stat-counter.js";
 import type { Readable } from "node:stream";
 import { parseSchemaDDL, type StructType } from "../types/index.js";
 import type { DataFrame } from "./dataframe.js";
@@ -157,6 +160,30 @@ export class Dataset<T> implements AsyncIterable<T> {
     return pairs.zipWithIndex(this);
   }
 
+  /** Pair every element with a unique id — element j of partition i gets j × numPartitions + i (no job, ids have gaps). @example `ds.zipWithUniqueId()` */
+  zipWithUniqueId(): Dataset<[T, number]> { return sets.zipWithUniqueId(this); }
+
+  /** Pair the i-th elements of two Datasets with the same partitions and element counts per partition (else WEIR_INVALID_ARGUMENT). @example `names.zip(ages)` */
+  zip<U>(other: Dataset<U>): Dataset<[T, U]> { return sets.zip(this, other); }
+
+  /** Every pair [a, b] of this and `other` (one partition per pair of partitions; each task holds one partition of `other`). @example `a.cartesian(b)` */
+  cartesian<U>(other: Dataset<U>): Dataset<[T, U]> { return sets.cartesian(this, other); }
+
+  /** Elements that do not occur in `other` (structural equality; duplicates kept). @example `a.subtract(b)` */
+  subtract(other: Dataset<T>, numPartitions?: number): Dataset<T> { return sets.subtract(this, other, numPartitions); }
+
+  /** The distinct elements that occur in both Datasets. @example `a.intersection(b)` */
+  intersection(other: Dataset<T>, numPartitions?: number): Dataset<T> { return sets.intersection(this, other, numPartitions); }
+
+  /** One array per partition. @example `ds.glom() // [[1, 2], [3]]` */
+  glom(): Dataset<T[]> { return sets.glom(this); }
+
+  /** Group elements by `fn(x)`: [key, elements]. @example `people.groupBy((p) => p.city)` */
+  groupBy<K>(fn: UserFn<(x: T) => K>, numPartitions?: number, options?: FnOptions): Dataset<[K, T[]]> { return this.keyBy(fn, options).groupByKey(numPartitions); }
+
+  /** Split at random by `weights` (normalized) into disjoint Datasets that cover this one; deterministic for a seed. @example `const [train, test] = ds.randomSplit([0.8, 0.2], 42)` */
+  randomSplit(weights: readonly number[], seed = Math.floor(Math.random() * 2 ** 31)): Dataset<T>[] { return sets.randomSplit(this, weights, seed); }
+
   // ---- pair operations (elements are [key, value] tuples) ----
 
   /** Keys of a pair Dataset. @example `pairs.keys()` */
@@ -232,6 +259,9 @@ export class Dataset<T> implements AsyncIterable<T> {
   fullOuterJoin<K, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, [V | null, W | null]]> {
     return pairs.joinBy(this, other, "full", numPartitions);
   }
+
+  /** Pairs whose key does not occur in `other`. @example `a.subtractByKey(b)` */
+  subtractByKey<K, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, V]> { return sets.subtractByKey(this, other, numPartitions); }
 
   /** Sort by key (range partitioning from a sample; external sort within partitions). @example `ds.sortByKey(false)` */
   sortByKey<K, V>(this: Dataset<[K, V]>, ascending = true, numPartitions?: number): Dataset<[K, V]> {
@@ -340,6 +370,48 @@ export class Dataset<T> implements AsyncIterable<T> {
     this.lastJob = keys.lastJob;
     return counts;
   }
+
+  /** The pairs as a Map (the last value of a repeated key wins). @example `await pairs.collectAsMap()` */
+  collectAsMap<K, V>(this: Dataset<[K, V]>): Promise<Map<K, V>> { return actions.collectAsMap(this); }
+
+  /** All values of `key`; reads only the key's partition when the Dataset is hash-partitioned (partitionBy, reduceByKey …). @example `await pairs.lookup("a")` */
+  lookup<K, V>(this: Dataset<[K, V]>, key: K): Promise<V[]> { return pairs.lookup(this, key); }
+
+  /** Whether the Dataset has no element (scans as few partitions as take(1)). @example `await ds.isEmpty()` */
+  async isEmpty(): Promise<boolean> { return (await this.take(1)).length === 0; }
+
+  /** The `n` largest elements (by `key(x)` if given), largest first; a bounded heap per partition, no full sort. @example `await scores.top(3)` */
+  top(n: number, key?: UserFn<(x: T) => unknown>, options?: FnOptions): Promise<T[]> { return stats.takeOrdered(this, n, key, options, true); }
+
+  /** The `n` smallest elements (by `key(x)` if given), smallest first. @example `await ds.takeOrdered(3, (p) => p.age)` */
+  takeOrdered(n: number, key?: UserFn<(x: T) => unknown>, options?: FnOptions): Promise<T[]> { return stats.takeOrdered(this, n, key, options, false); }
+
+  /** The largest element (by `key(x)` if given); fails on an empty Dataset. @example `await ds.max()` */
+  max(key?: UserFn<(x: T) => unknown>, options?: FnOptions): Promise<T> { return stats.extreme(this, true, key, options); }
+
+  /** The smallest element (by `key(x)` if given); fails on an empty Dataset. @example `await ds.min((p) => p.age)` */
+  min(key?: UserFn<(x: T) => unknown>, options?: FnOptions): Promise<T> { return stats.extreme(this, false, key, options); }
+
+  /** `num` elements drawn at random (with or without replacement), deterministic for a seed. @example `await ds.takeSample(false, 10, 42)` */
+  takeSample(withReplacement: boolean, num: number, seed = Math.floor(Math.random() * 2 ** 31)): Promise<T[]> { return stats.takeSample(this, withReplacement, num, seed); }
+
+  // ---- numeric actions (Dataset<number>) ----
+
+  /** Sum of the numbers (0 when empty). @example `await nums.sum()` */
+  sum(this: Dataset<number>): Promise<number> { return stats.sum(this); }
+
+  /** Mean of the numbers (0 when empty, as Spark's StatCounter). @example `await nums.mean()` */
+  async mean(this: Dataset<number>): Promise<number> { return (await this.stats()).mean; }
+
+  /** count, mean, sum, min, max, variance, sampleVariance, stdev, sampleStdev in one job (Spark's StatCounter). @example `(await nums.stats()).stdev` */
+  stats(this: Dataset<number>): Promise<StatCounter> { return stats.stats(this); }
+
+  /**
+   * `[edges, counts]`: `histogram(4)` cuts [min, max] into 4 even buckets (an extra job; fails when empty or on
+   * ±Infinity), `histogram([0, 10, 50])` uses sorted, distinct edges. Buckets are [lo, hi), the last [lo, hi].
+   * @example `await nums.histogram([0, 10, 20, 50]) // [[0, 10, 20, 50], [4, 2, 1]]`
+   */
+  histogram(this: Dataset<number>, buckets: number | readonly number[]): Promise<[number[], number[]]> { return stats.histogram(this, buckets); }
 
   /** Run `fn` on every element in the workers (side effects: use accumulators to bring values back). @example `await ds.foreach((x) => acc.add(x), { capture: { acc } })` */
   async foreach(fn: UserFn<(x: T) => void>, options?: FnOptions): Promise<void> {

@@ -28,5 +28,6 @@ export { RuntimeConfig } from "./runtime-config.js";
 export { formatTable, formatValue } from "./show.js";
 export type { Row, ColName, SelectItem, SelectRow, Simplify, WithColumn, Renamed, IsRow, IsUntyped } from "./typed.js";
 export { Dataset, type UserFn, type StorageLevel } from "./dataset.js";
+export { StatCounter } from "./stat-counter.js";
 export { type MapReduceSpec, type Emit, type TextFileOptions } from "./dataset-sources.js";
 export { JobTracker, type JobRecord, type JobListener } from "./job-tracker.js";

@@ -68,3 +68,71 @@ export function wordCountRef(lines: readonly string[]): Map<string, number> {
   for (const l of lines) for (const w of l.split(" ")) if (w) m.set(w, (m.get(w) ?? 0) + 1);
   return m;
 }
+
+/** `n` random numbers in [-50, 150) with two decimals (some repeat), for the numeric actions. */
+export function randomNumbers(seed: number, n: number): number[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => Math.round((r() * 200 - 50) * 100) / 100);
+}
+
+/** The partitions parallelize(data, n) makes: contiguous slices. */
+export function slicesRef<T>(data: readonly T[], n: number): T[][] {
+  return Array.from({ length: n }, (_, i) => data.slice(Math.floor((i * data.length) / n), Math.floor(((i + 1) * data.length) / n)));
+}
+
+/** Elements of `a` not in `b` (duplicates of `a` kept). */
+export function subtractRef<T>(a: readonly T[], b: readonly T[]): T[] {
+  const inB = new Set(b.map((x) => JSON.stringify(x)));
+  return a.filter((x) => !inB.has(JSON.stringify(x)));
+}
+
+/** Distinct elements of `a` that are in `b`. */
+export function intersectionRef<T>(a: readonly T[], b: readonly T[]): T[] {
+  const inB = new Set(b.map((x) => JSON.stringify(x)));
+  return [...new Map(a.filter((x) => inB.has(JSON.stringify(x))).map((x) => [JSON.stringify(x), x])).values()];
+}
+
+/** Pairs of `a` whose key is not a key of `b`. */
+export function subtractByKeyRef<K, V, W>(a: readonly [K, V][], b: readonly [K, W][]): [K, V][] {
+  const keys = new Set(b.map(([k]) => JSON.stringify(k)));
+  return a.filter(([k]) => !keys.has(JSON.stringify(k)));
+}
+
+/** cartesian in Spark's order: partition pairs (i, j) in order, then each x of a's slice i with each y of b's slice j. */
+export function cartesianRef<T, U>(a: readonly T[], aParts: number, b: readonly U[], bParts: number): [T, U][] {
+  const out: [T, U][] = [];
+  for (const sa of slicesRef(a, aParts)) for (const sb of slicesRef(b, bParts)) for (const x of sa) for (const y of sb) out.push([x, y]);
+  return out;
+}
+
+/** Numbers before strings, each in natural order (Weir's key order restricted to these types). */
+export function orderRef(a: number | string, b: number | string): number {
+  if (typeof a !== typeof b) return typeof a === "number" ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The first `n` by a stable sort of key(x). */
+export function takeOrderedRef<T>(xs: readonly T[], n: number, key: (x: T) => number | string, descending = false): T[] {
+  return [...xs].sort((x, y) => (descending ? -1 : 1) * orderRef(key(x), key(y))).slice(0, n);
+}
+
+/** Two-pass statistics (the textbook definitions). */
+export function statsRef(xs: readonly number[]): { count: number; mean: number; sum: number; min: number; max: number; variance: number; sampleVariance: number } {
+  const count = xs.length;
+  const sum = xs.reduce((a, b) => a + b, 0);
+  const mean = count === 0 ? 0 : sum / count;
+  const m2 = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
+  return { count, mean, sum, min: Math.min(...xs), max: Math.max(...xs), variance: count === 0 ? NaN : m2 / count, sampleVariance: count <= 1 ? NaN : m2 / (count - 1) };
+}
+
+/** Histogram counts by scanning every bucket: [e_i, e_i+1), the last bucket closed. */
+export function histogramRef(xs: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  for (const x of xs) {
+    for (let i = 0; i < counts.length; i++) {
+      const last = i === counts.length - 1;
+      if (x >= edges[i]! && (x < edges[i + 1]! || (last && x === edges[i + 1]))) { counts[i]! += 1; break; }
+    }
+  }
+  return counts;
+}

@@ -7,11 +7,12 @@
  *                                          └─▶ result stage: one task per partition ─▶ sink results
  *   task failure ─▶ retry (maxFailures) ─▶ WEIR_TASK_FAILED {stage, partition, attempt, user stack}
  *   missing shuffle file (FetchFailed) ─▶ rerun that map stage, retry the task
+ *   a Weir check failed in the task (a WeirError, e.g. zip's element counts) ─▶ that error, at once (no retry)
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ExecutionError } from "../../errors/index.js";
-import type { LineageNode, ShuffleDependency } from "./lineage.js";
+import { ERROR_CODES, ExecutionError, type ErrorCode } from "../../errors/index.js";
+import { pairedInputs, type LineageNode, type ShuffleDependency } from "./lineage.js";
 import { blockAvailable, MissingMapOutputError, Needs, planPartition } from "./plan-builder.js";
 import type { Accumulator, Broadcast, FnSpec, ShippedFunction } from "./ship-function.js";
 import { emptyMetrics, type Sink, type TaskMetrics, type WorkerReply } from "./task-plan.js";
@@ -125,6 +126,12 @@ export class JsEngine {
         }
         return;
       }
+      case "paired": {
+        const inputs = needed.map((p) => pairedInputs(s, p));
+        this.missingShuffles(s.left, [...new Set(inputs.map(([i]) => i))], out);
+        this.missingShuffles(s.right, [...new Set(inputs.map(([, j]) => j))], out);
+        return;
+      }
       case "shuffled":
         for (const d of s.deps) if (!d.outputs || d.outputs.some((o) => o === undefined)) out.add(d);
         return;
@@ -201,6 +208,7 @@ export class JsEngine {
       } catch (e) {
         last = e as Error;
         if (e instanceof TaskError && e.fetchFailed) { invalidateShuffles(node); await this.ensureParents(node, job, [p]); continue; }
+        if (e instanceof TaskError) checkedFailure(e, stage, p);
         if (!(e instanceof TaskError) && !(e instanceof WorkerDiedError)) throw e;
       }
     }
@@ -231,6 +239,19 @@ async function prepareLineage(node: LineageNode, seen = new Set<LineageNode>()):
   seen.add(node);
   for (const p of node.parents()) await prepareLineage(p.node, seen);
   if (node.prepare) await (node.prepared ??= node.prepare());
+}
+
+/**
+ * A WeirError thrown in a task by one of Weir's own checks (e.g. zip's element counts) fails the job at once with
+ * its code and hint: the input breaks the operation's contract, so a retry cannot help. WEIR_INTERNAL (e.g. a
+ * corrupt shuffle file) is retried like any failure.
+ */
+function checkedFailure(e: TaskError, stage: StageMetrics, p: number): void {
+  const remote = e.remote as Extract<WorkerReply, { type: "failed" }>["error"];
+  if (!remote.code || !(remote.code in ERROR_CODES) || remote.code === "WEIR_INTERNAL") return;
+  throw new ExecutionError(remote.code as ErrorCode, `Task ${p} in stage ${stage.stageId} (${stage.name}): ${remote.message.replace(/\. Hint: [^]*$/, "")}`, {
+    ...(remote.hint ? { hint: remote.hint } : {}), cause: e, details: { stage: stage.stageId, stageName: stage.name, partition: p },
+  });
 }
 
 function registerBlocks(node: LineageNode, done: Done): void {

@@ -22,7 +22,19 @@ export type NodeSource =
   | { readonly type: "narrow"; readonly parent: LineageNode; readonly ops: readonly NarrowOp[] | ((partition: number) => readonly NarrowOp[]) }
   | { readonly type: "union"; readonly parents: readonly LineageNode[] }
   | { readonly type: "coalesce"; readonly parent: LineageNode; readonly groups: readonly (readonly number[])[] }
+  /** Two parents read together: `zip` pairs partition p of both element by element; `cartesian` partition p is (i, j) = (⌊p / right⌋, p mod right). */
+  | { readonly type: "paired"; readonly mode: "zip" | "cartesian"; readonly left: LineageNode; readonly right: LineageNode }
   | { readonly type: "shuffled"; readonly deps: readonly ShuffleDependency[]; readonly reduce: ReduceSpec };
+
+/**
+ * The parents' partitions that partition `p` of a paired node reads: `[left, right]`.
+ * @example `pairedInputs({ type: "paired", mode: "cartesian", left, right }, 5) // [1, 2] when right has 3 partitions`
+ */
+export function pairedInputs(s: Extract<NodeSource, { type: "paired" }>, p: number): [number, number] {
+  if (s.mode === "zip") return [p, p];
+  const n = s.right.numPartitions;
+  return [Math.floor(p / n), p % n];
+}
 
 /** A cached partition. @example `{ level: "DISK", path: "/tmp/weir/blocks/rdd3_0", bytes: 120 }` */
 export interface Block { readonly level: "MEMORY" | "DISK"; readonly path: string; readonly buffer?: SharedArrayBuffer; readonly bytes: number }
@@ -66,6 +78,7 @@ export class LineageNode {
       case "parallelize": case "textFile": case "records": return [];
       case "narrow": case "coalesce": return [{ node: s.parent }];
       case "union": return s.parents.map((node) => ({ node }));
+      case "paired": return [{ node: s.left }, { node: s.right }];
       case "shuffled": return s.deps.map((d) => ({ node: d.parent, shuffle: d }));
       default: {
         const never: never = s;
@@ -85,6 +98,7 @@ function className(n: LineageNode): string {
     case "narrow": return "MapPartitionsDataset";
     case "union": return "UnionDataset";
     case "coalesce": return "CoalescedDataset";
+    case "paired": return n.source.mode === "zip" ? "ZippedPartitionsDataset" : "CartesianDataset";
     case "shuffled": return n.source.deps.length > 1 ? "CoGroupedDataset" : "ShuffledDataset";
     default: return "Dataset";
   }

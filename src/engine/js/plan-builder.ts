@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { bug, WeirError } from "../../errors/index.js";
-import type { LineageNode } from "./lineage.js";
+import { pairedInputs, type LineageNode } from "./lineage.js";
 import type { ShippedFunction } from "./ship-function.js";
 import type { TaskPlan } from "./task-plan.js";
 
@@ -83,6 +83,10 @@ function computePlan(node: LineageNode, p: number, needs: Needs, blockDir: strin
       return bug(`union partition ${p} out of range`, { node: node.id });
     }
     case "coalesce": return { kind: "concat", inputs: (s.groups[p] ?? []).map((q) => planPartition(s.parent, q, needs, blockDir)) };
+    case "paired": {
+      const [i, j] = pairedInputs(s, p);
+      return { kind: "paired", mode: s.mode, left: planPartition(s.left, i, needs, blockDir), right: planPartition(s.right, j, needs, blockDir), ids: [s.left.id, s.right.id] };
+    }
     case "shuffled": {
       needs.add(node.fns);
       const inputs = s.deps.map((d) => {

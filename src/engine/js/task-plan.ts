@@ -46,6 +46,8 @@ export type TaskPlan =
   | { readonly kind: "blockMemory"; readonly buffer: SharedArrayBuffer; readonly length: number }
   | { readonly kind: "narrow"; readonly input: TaskPlan; readonly ops: readonly NarrowOp[]; readonly partition: number }
   | { readonly kind: "concat"; readonly inputs: readonly TaskPlan[] }
+  /** zip: the two inputs element by element (their lengths must match); cartesian: every [left, right] pair. `ids` name the Datasets in errors. */
+  | { readonly kind: "paired"; readonly mode: "zip" | "cartesian"; readonly left: TaskPlan; readonly right: TaskPlan; readonly ids: readonly [number, number] }
   | { readonly kind: "shuffleRead"; readonly inputs: readonly (readonly string[])[]; readonly reduce: ReduceSpec }
   | { readonly kind: "cache"; readonly input: TaskPlan; readonly blockId: string; readonly level: "MEMORY" | "DISK"; readonly path: string };
 
@@ -113,7 +115,11 @@ export type WorkerReply =
     readonly blocks: readonly BlockReport[];
     readonly accumulators: readonly (readonly [number, number])[];
   }
-  | { readonly type: "failed"; readonly taskId: number; readonly error: { readonly name: string; readonly message: string; readonly stack: string; readonly code?: string; readonly fetchFailed?: boolean } };
+  | {
+    readonly type: "failed"; readonly taskId: number;
+    /** `code`/`hint`: set when a WeirError was thrown (a Weir check in the task, e.g. zip's element counts). */
+    readonly error: { readonly name: string; readonly message: string; readonly stack: string; readonly code?: string; readonly hint?: string; readonly fetchFailed?: boolean };
+  };
 
 /** Fresh zeroed metrics. @example `emptyMetrics().recordsIn // 0` */
 export function emptyMetrics(): TaskMetrics {

@@ -3,6 +3,7 @@
  * through its fused narrow operations (push-based; partition-at-a-time functions pull through iterators) into its
  * sink, and reports the result, metrics, cached blocks and accumulator deltas.
  */
+import { WeirError } from "../../errors/index.js";
 import { seededRandom } from "../../util/index.js";
 import { mkdirSync, rmSync } from "node:fs";
 import { deserialize } from "node:v8";
@@ -264,6 +265,7 @@ export class TaskRunner {
         for (const batch of readTextSplit(plan.path, plan.start, plan.end, plan.withOffsets)) { m.recordsIn += batch.length; yield* batch; }
         return;
       case "concat": for (const p of plan.inputs) yield* this.iterate(p, ctx); return;
+      case "paired": yield* (plan.mode === "zip" ? this.zipped(plan, ctx) : this.cartesian(plan, ctx)); return;
       case "cache": {
         const w = new BlockWriter(plan);
         for (const x of this.iterate(plan.input, ctx)) { w.write(x); yield x; }
@@ -275,6 +277,35 @@ export class TaskRunner {
         throw new Error(`unknown plan ${String(never)}`);
       }
     }
+  }
+
+  /** zip: both inputs in lockstep; a partition pair of different lengths is the user's error (Spark's rule). */
+  private *zipped(plan: Extract<TaskPlan, { kind: "paired" }>, ctx: Ctx): Generator<unknown> {
+    const a = this.iterate(plan.left, ctx);
+    const b = this.iterate(plan.right, ctx);
+    try {
+      for (;;) {
+        const x = a.next();
+        const y = b.next();
+        if (x.done && y.done) return;
+        if (x.done || y.done) {
+          const [l, r] = plan.ids;
+          throw new WeirError("WEIR_INVALID_ARGUMENT", `zip(): partition ${ctx.partition} of Dataset[${l}] has ${x.done ? "fewer" : "more"} elements than partition ${ctx.partition} of Dataset[${r}]; zip needs the same number of elements in each partition`, {
+            hint: "zip Datasets derived from one parent by map() (same partitions, same counts); otherwise number both with zipWithIndex() and join on the index",
+          });
+        }
+        yield [x.value, y.value];
+      }
+    } finally {
+      a.return(undefined);
+      b.return(undefined);
+    }
+  }
+
+  /** cartesian: the right partition is held in memory while the left one streams past it. */
+  private *cartesian(plan: Extract<TaskPlan, { kind: "paired" }>, ctx: Ctx): Generator<unknown> {
+    const right = [...this.iterate(plan.right, ctx)];
+    for (const x of this.iterate(plan.left, ctx)) for (const y of right) yield [x, y];
   }
 
   /** Compose record-at-a-time operations into one push function. */

@@ -24,6 +24,7 @@ port.on("message", (msg: TaskMessage) => {
         error: {
           name: err.name, message: err.message, stack: err.stack ?? String(err),
           ...(typeof (err as { code?: unknown }).code === "string" ? { code: (err as unknown as { code: string }).code } : {}),
+          ...(typeof (err as { hint?: unknown }).hint === "string" ? { hint: (err as unknown as { hint: string }).hint } : {}),
           ...((err as { fetchFailed?: boolean }).fetchFailed ? { fetchFailed: true } : {}),
         },
       };
