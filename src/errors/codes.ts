@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   WEIR_DELTA_RETENTION_TOO_SHORT: "VACUUM was asked for a retention shorter than the table's safety minimum (168 hours by default).",
   WEIR_FUNCTION_NOT_SERIALIZABLE: "A function passed to a Dataset/mapReduce cannot be shipped to worker threads (it reads a variable from its enclosing scope, or a captured value cannot be copied).",
   WEIR_TASK_FAILED: "A Dataset task failed on every attempt (its user function threw or its worker thread died).",
+  WEIR_RECORD_NOT_SERIALIZABLE: "A Dataset record (or a task's result) holds a value that cannot be sent between threads or encoded: a function, a symbol, a WeakMap, a class instance.",
+  WEIR_RECORD_FILE_CORRUPT: "A shuffle, cache, checkpoint or spooled-source file Weir wrote is missing, truncated or corrupt and could not be recomputed from lineage.",
   WEIR_CLI_USAGE: "The command line could not be understood.",
   WEIR_POSTGRES_CONNECTION: "Connecting to Postgres failed, or the connection was lost during a read or write.",
   WEIR_POSTGRES_QUERY: "Postgres rejected a statement Weir sent (unknown table or column, constraint violation, type error).",

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, fnRef, WeirError } from "../../src/index.js";
-import type { failOnce } from "./helpers.js";
+import { Session, fnRef, WeirError, type Dataset } from "../../src/index.js";
+import type { failOnce, logThenUnsendable } from "./helpers.js";
 
 let spark: Session;
 let dir: string;
@@ -18,6 +18,19 @@ after(async () => {
 });
 
 const failOnceRef = fnRef<typeof failOnce>(new URL("./helpers.ts", import.meta.url), "failOnce");
+const logThenUnsendableRef = fnRef<typeof logThenUnsendable>(new URL("./helpers.ts", import.meta.url), "logThenUnsendable");
+
+/** Asserts a WEIR_RECORD_NOT_SERIALIZABLE error whose message matches `message`, with the plain-data hint. */
+function notSerializable(message: RegExp): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof WeirError, String(e));
+    assert.equal(e.code, "WEIR_RECORD_NOT_SERIALIZABLE", e.message);
+    assert.match(e.message, message);
+    assert.match(e.hint ?? "", /plain data/);
+    assert.match(e.hint ?? "", /class instances to plain objects/);
+    return true;
+  };
+}
 
 describe("task failures", () => {
   test("a task whose function always throws fails after maxFailures with WEIR_TASK_FAILED naming stage, partition, attempt and the user's stack", async () => {
@@ -70,6 +83,54 @@ describe("task failures", () => {
     assert.equal(acc.value, 1);
     const bad = spark.parallelize([[1, 1]] as [number, number][], 1).map(([k, v]): [number, number] => { if (v) throw new Error("in map stage"); return [k, v]; });
     await assert.rejects(bad.reduceByKey((a, b) => a + b).collect(), { code: "WEIR_TASK_FAILED", message: /in map stage/ });
+  });
+});
+
+describe("records that are not plain data", () => {
+  class Secret { #v = 1; get v(): number { return this.#v; } }
+
+  test("parallelize() of a record holding a function, a symbol, a WeakMap or a class instance fails at once with WEIR_RECORD_NOT_SERIALIZABLE naming the stage, the record and the value", async () => {
+    await assert.rejects(spark.parallelize([{ a: 1 }, { a: 2, f: () => 1 }], 1).collect(),
+      notSerializable(/Task 0 in stage \d+ \(parallelize\): record 1 of the parallelize\(\) slice it reads holds a function \(f\) at \.f/));
+    await assert.rejects(spark.parallelize([1, 2, Symbol("s")], 2).map((x) => String(x)).count(),
+      notSerializable(/Task 1 in stage \d+ \(map\): record 1 of the parallelize\(\) slice it reads is a symbol \(Symbol\(s\)\)/));
+    await assert.rejects(spark.parallelize([["k", { cache: new WeakMap() }]] as [string, object][], 1).groupByKey().collect(),
+      notSerializable(/record 0 of the parallelize\(\) slice it reads holds an instance of WeakMap at \[1\]\.cache/));
+    // Structured cloning would silently drop the private field and the getter: refused instead.
+    await assert.rejects(spark.parallelize([new Secret()], 1).map((s) => s.v).collect(), (e: unknown) => {
+      notSerializable(/record 0 of the parallelize\(\) slice it reads is an instance of Secret/)(e);
+      assert.equal((e as WeirError).details.valueType, "an instance of Secret");
+      assert.equal((e as WeirError).details.partition, 0);
+      return true;
+    });
+    // The session still works, and plain data (Maps, Sets, Dates, bigints, bytes) goes through.
+    const plain = [{ m: new Map([["a", 1]]), s: new Set([1]), d: new Date(5), b: 7n, u: new Uint8Array([1]) }];
+    assert.deepEqual(await spark.parallelize(plain, 1).collect(), plain);
+  });
+
+  test("a map() returning a record with a function fails on the first attempt (no retries) for a result and for a shuffle", async () => {
+    for (const [name, run] of [
+      ["collect", (ds: Dataset<[number, () => number]>) => ds.collect()],
+      ["groupByKey", (ds: Dataset<[number, () => number]>) => ds.groupByKey(2).count()],
+    ] as const) {
+      const log = path.join(dir, `attempts-${name}`);
+      const ds = spark.parallelize([[log, 1]] as [string, number][], 1).map(logThenUnsendableRef);
+      await assert.rejects(run(ds), notSerializable(/Task 0 in stage \d+ \(map\): A record holds a function at \[1\], which cannot be encoded/));
+      assert.ok(existsSync(log), "the task ran");
+      assert.equal(readFileSync(log, "utf8"), "attempt\n", `${name}: one attempt, not maxFailures (3)`);
+    }
+    await assert.rejects(spark.parallelize([1], 1).map((x) => { class Secret2 { #v = x; get v(): number { return this.#v; } } return new Secret2(); }).collect(),
+      notSerializable(/A record is an instance of Secret2/));
+    await assert.rejects(spark.parallelize([1], 1).map((x) => ({ x, self: null as unknown })).map((r) => { r.self = r; return r; }).collect(),
+      notSerializable(/A record holds a reference cycle \(an array or object that contains itself\) at \.self/));
+  });
+
+  test("results that cannot be cloned back (countByValue of symbols, a fold that returns a function) and a fold zero value holding a function fail with WEIR_RECORD_NOT_SERIALIZABLE", async () => {
+    await assert.rejects(spark.parallelize([1, 2], 1).map(() => Symbol.iterator).countByValue(),
+      notSerializable(/The task's result holds a symbol \(Symbol\(Symbol\.iterator\)\) at \[0\]\[0\], which cannot be sent back/));
+    await assert.rejects(spark.parallelize([1] as unknown as { n: number; f: () => number }[], 1).fold({ n: 0, f: () => 0 }, (a) => a),
+      notSerializable(/The zero value of fold\(\)\/aggregate\(\) holds a function \(f\) at \.f, which cannot be sent to a worker thread/));
+    assert.equal(await spark.parallelize([1, 2, 3], 2).fold(0, (a, b) => a + b), 6);
   });
 });
 

@@ -1,5 +1,5 @@
 /** Functions exported for fnRef() tests: workers import this module by URL. */
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 
 export function tokenize(line: string): string[] {
   return line.split(/\s+/).filter((w) => w !== "");
@@ -18,4 +18,11 @@ export function failOnce(x: [string, string, number]): number {
     throw new Error("transient failure");
   }
   return v * 2;
+}
+
+/** Appends a line to the file `log` (counting attempts across worker threads), then returns a pair whose value is a function: not a record Weir can send. */
+export function logThenUnsendable(x: [string, number]): [number, () => number] {
+  const [log, v] = x;
+  appendFileSync(log, "attempt\n");
+  return [v, () => v];
 }

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, type Emit } from "../../src/index.js";
-import { canon, groupRef, randomPairs, wordCountRef, zipfLines } from "./reference.js";
+import { Session, WeirError, type Emit } from "../../src/index.js";
+import { canon, groupRef, randomPairs, reduceRef, wordCountRef, zipfLines } from "./reference.js";
 
 let spark: Session;
 let tiny: Session;
@@ -19,6 +19,9 @@ after(async () => {
   await tiny.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Every file under `d`. */
+const filesUnder = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]));
 
 const spilled = (s: { lastJob?: { stages: { spillBytes: number }[] } }): number => (s.lastJob?.stages ?? []).reduce((a, st) => a + st.spillBytes, 0);
 
@@ -54,6 +57,67 @@ describe("spill, caching, checkpoints and text files", () => {
     assert.deepEqual(canon(await sums.collect()), first);
     const stages = sums.lastJob!.stages;
     assert.ok(stages.some((st) => st.kind === "shuffleMap"), "the map stage ran again");
+  });
+
+  test("shuffle files truncated after a job (to half, to zero bytes, to a record boundary) are recomputed like lost ones and the answer is unchanged", async () => {
+    const data = randomPairs(13, 2000);
+    const sums = spark.parallelize(data, 3).reduceByKey((a, b) => a + b, 2);
+    const first = canon(await sums.collect());
+    assert.deepEqual(first, canon(reduceRef(data, (a, b) => a + b)));
+    const root = path.join(spark.tempDir, "js");
+    const shuffleFiles = (): string[] => filesUnder(root).filter((f) => /shuffle-\d+\/map-/.test(f) && statSync(f).size > 0);
+    for (const cut of [(n: number) => Math.floor(n / 2), () => 0, (n: number) => n - 12]) { // n - 12: only the end marker is gone
+      const files = shuffleFiles();
+      assert.ok(files.length > 0, "the job wrote shuffle files");
+      for (const f of files) truncateSync(f, cut(statSync(f).size));
+      assert.deepEqual(canon(await sums.collect()), first);
+      assert.ok(sums.lastJob!.stages.some((st) => st.kind === "shuffleMap" && st.tasks === 3), "the map stage ran again");
+    }
+  });
+
+  test("a cached DISK block truncated or overwritten with garbage is dropped and recomputed from lineage", async () => {
+    const ds = spark.parallelize(Array.from({ length: 3000 }, (_, i) => ({ i, s: `v${i}` })), 3).map((r) => ({ ...r, twice: r.i * 2 })).persist("DISK");
+    const first = await ds.collect();
+    const blocks = path.join(spark.tempDir, "js", "blocks");
+    const mine = (): string[] => readdirSync(blocks).filter((f) => f.startsWith(`rdd${ds.id}_`)).map((f) => path.join(blocks, f));
+    assert.equal(mine().length, 3);
+    const sizes = mine().map((f) => statSync(f).size);
+    truncateSync(mine()[0]!, 40);
+    const fd = openSync(mine()[1]!, "r+");
+    writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, 100); // an unknown tag mid-file; length and end marker intact
+    closeSync(fd);
+    assert.deepEqual(await ds.collect(), first);
+    assert.deepEqual(mine().map((f) => statSync(f).size), sizes, "the blocks were written again");
+    assert.equal(await ds.map((r) => r.twice).reduce((a, b) => a + b), 3000 * 2999);
+  });
+
+  test("a corrupt checkpoint or spooled-source file cannot be recomputed: the action fails at once with WEIR_RECORD_FILE_CORRUPT naming the file", async () => {
+    const cp = spark.parallelize([["a", 1], ["b", 2], ["a", 3]] as [string, number][], 2).reduceByKey((a, b) => a + b);
+    await cp.checkpoint();
+    assert.deepEqual(canon(await cp.collect()), canon([["a", 4], ["b", 2]]));
+    const cpFiles = filesUnder(path.join(spark.tempDir, "js", "checkpoints")).filter((f) => statSync(f).size > 12);
+    assert.ok(cpFiles.length > 0);
+    for (const f of cpFiles) truncateSync(f, 5);
+    await assert.rejects(cp.collect(), (e: unknown) => {
+      assert.ok(e instanceof WeirError);
+      assert.equal(e.code, "WEIR_RECORD_FILE_CORRUPT");
+      assert.match(e.message, /Record file ".*checkpoints.*" is truncated .*; it is a checkpoint of Dataset\[\d+\], which has no lineage to recompute it from/);
+      assert.ok(cpFiles.includes(String(e.details.file)));
+      assert.match(e.hint ?? "", /rebuild the Dataset/);
+      return true;
+    });
+    const spooled = spark.fromAsyncIterable((async function* () { for (let i = 0; i < 500; i++) yield { i }; })(), 2);
+    assert.equal(await spooled.count(), 500);
+    const spool = filesUnder(path.join(spark.tempDir, "js", "sources")).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    rmSync(spool);
+    await assert.rejects(spooled.map((r) => r.i).collect(), { code: "WEIR_RECORD_FILE_CORRUPT", message: /is missing; it is the spooled records of fromAsyncIterable\(\)/ });
+  });
+
+  test("Map and Set values survive a shuffle, a DISK block and collect (they are plain data, not lossy {})", async () => {
+    const rows = [["a", new Map([["x", 1]])], ["b", new Map<string, number>()], ["a", new Map([["y", 2]])]] as [string, Map<string, number>][];
+    const grouped = await spark.parallelize(rows, 2).groupByKey(2).mapValues((ms) => new Set(ms.flatMap((m) => [...m.keys()]))).persist("DISK").collect();
+    assert.deepEqual(canon(grouped.map(([k, s]) => [k, [...s].sort()])), canon([["a", ["x", "y"]], ["b", []]]));
+    assert.ok(grouped.every(([, s]) => s instanceof Set));
   });
 
   test("a cached DISK partition whose file is lost is recomputed from lineage", async () => {

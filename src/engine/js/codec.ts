@@ -5,10 +5,17 @@
  *   value := tag:u8 payload        tags: 0 null · 1 undefined · 2 false · 3 true · 4 int (zigzag varint)
  *   5 float64 · 6 utf8 string (varint bytes) · 7 latin1/ASCII string · 8 array (varint n, values)
  *   9 object (varint n, [string key, value]…) · 10 bigint (as string) · 11 Date (float64) · 12 bytes
+ *   13 Map (varint n, [key, value]…) · 14 Set (varint n, values)
+ *
+ * Records are plain data: anything else (functions, symbols, class instances, WeakMaps, cycles) fails with
+ * WEIR_RECORD_NOT_SERIALIZABLE naming where in the record it sits — never encoded as a lossy `{}`.
  */
-import { WeirError } from "../../errors/index.js";
+import { bug, WeirError } from "../../errors/index.js";
+import { findUnencodable, isPlainObject, recordNotEncodable } from "./record-check.js";
 
 const NEED_MORE = Symbol("need more bytes");
+/** Thrown (without a stack) where a value has no encoding; {@link Encoder.write} turns it into the user's error. */
+const UNENCODABLE = Symbol("unencodable value");
 
 /** Node's undocumented-but-stable fast string slicers (what Buffer#toString calls after argument checks). */
 type FastSlices = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
@@ -83,15 +90,34 @@ export class Encoder {
 
   /** Append the pair `[k, v]` (the same bytes as `write([k, v])`) without allocating the tuple. */
   writePair(k: unknown, v: unknown): void {
-    this.ensure(2);
-    this.buf[this.pos++] = 8;
-    this.buf[this.pos++] = 2;
-    this.write(k);
-    this.write(v);
+    const start = this.pos;
+    try {
+      this.ensure(2);
+      this.buf[this.pos++] = 8;
+      this.buf[this.pos++] = 2;
+      this.value(k);
+      this.value(v);
+    } catch (e) {
+      this.pos = start;
+      throw unencodable([k, v], e);
+    }
   }
 
-  /** Append one value. Throws WEIR_TASK_FAILED-friendly errors for values with no encoding (functions, symbols). */
+  /**
+   * Append one value. A value that is not plain data fails with WEIR_RECORD_NOT_SERIALIZABLE naming the offending
+   * part; nothing of it stays in the buffer.
+   */
   write(v: unknown): void {
+    const start = this.pos;
+    try {
+      this.value(v);
+    } catch (e) {
+      this.pos = start;
+      throw unencodable(v, e);
+    }
+  }
+
+  private value(v: unknown): void {
     switch (typeof v) {
       case "string": this.string(v); return;
       case "number":
@@ -119,7 +145,7 @@ export class Encoder {
           this.ensure(1);
           this.buf[this.pos++] = 8;
           this.varint(v.length);
-          for (let i = 0; i < v.length; i++) this.write(v[i]);
+          for (let i = 0; i < v.length; i++) this.value(v[i]);
           return;
         }
         if (v instanceof Date) { this.ensure(9); this.buf[this.pos++] = 11; this.pos = this.buf.writeDoubleLE(v.getTime(), this.pos); return; }
@@ -131,20 +157,47 @@ export class Encoder {
           this.pos += v.length;
           return;
         }
-        {
+        if (isPlainObject(v)) {
           const keys = Object.keys(v);
           this.ensure(1);
           this.buf[this.pos++] = 9;
           this.varint(keys.length);
-          for (const k of keys) { this.string(k); this.write((v as Record<string, unknown>)[k]); }
+          for (const k of keys) { this.string(k); this.value((v as Record<string, unknown>)[k]); }
+          return;
         }
-        return;
+        if (v instanceof Map) {
+          this.ensure(1);
+          this.buf[this.pos++] = 13;
+          this.varint(v.size);
+          for (const [k, x] of v) { this.value(k); this.value(x); }
+          return;
+        }
+        if (v instanceof Set) {
+          this.ensure(1);
+          this.buf[this.pos++] = 14;
+          this.varint(v.size);
+          for (const x of v) this.value(x);
+          return;
+        }
+        throw UNENCODABLE;
       default:
-        throw new WeirError("WEIR_INVALID_ARGUMENT", `A record holds a ${typeof v}, which cannot be stored in shuffle, spill or cache files`, {
-          hint: "records must be plain data: strings, numbers, bigints, booleans, null, arrays, plain objects, Dates, Uint8Arrays",
-        });
+        throw UNENCODABLE;
     }
   }
+}
+
+/**
+ * The error for a value the encoder gave up on: the user's error naming the offending part, or (a getter or
+ * toString threw) the original error.
+ */
+function unencodable(v: unknown, e: unknown): unknown {
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    const p = findUnencodable(v); // a cycle overflows the recursion before any check sees it
+    return p ? recordNotEncodable(p, e) : e;
+  }
+  if (e !== UNENCODABLE) return e;
+  const p = findUnencodable(v);
+  return p ? recordNotEncodable(p) : bug("the encoder refused a value the record check accepts", { value: String(v) });
 }
 
 /**
@@ -227,6 +280,18 @@ export class Decoder {
         const b = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
         this.pos += n;
         return b;
+      }
+      case 13: {
+        const n = this.varint();
+        const m = new Map<unknown, unknown>();
+        for (let i = 0; i < n; i++) { const k = this.next(); m.set(k, this.next()); }
+        return m;
+      }
+      case 14: {
+        const n = this.varint();
+        const set = new Set<unknown>();
+        for (let i = 0; i < n; i++) set.add(this.next());
+        return set;
       }
       default:
         throw new WeirError("WEIR_INTERNAL", `Corrupt record encoding: unknown tag ${tag} at byte ${this.pos - 1}: this is a bug in Weir`, { hint: "please report it" });

@@ -6,17 +6,21 @@
  *   action ─▶ job ─▶ missing shuffles? ─▶ shuffle-map stages (recursively, parents first)
  *                                          └─▶ result stage: one task per partition ─▶ sink results
  *   task failure ─▶ retry (maxFailures) ─▶ WEIR_TASK_FAILED {stage, partition, attempt, user stack}
- *   missing shuffle file (FetchFailed) ─▶ rerun that map stage, retry the task
+ *   missing/truncated shuffle file (FetchFailed) ─▶ rerun that map stage, retry the task
+ *   truncated cached DISK block ─▶ drop it, retry the task (which recomputes it); see task-failure.ts
+ *   a parallelize() record or a result that is not plain data ─▶ WEIR_RECORD_NOT_SERIALIZABLE, at once
  *   a Weir check failed in the task (a WeirError, e.g. zip's element counts) ─▶ that error, at once (no retry)
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ERROR_CODES, ExecutionError, type ErrorCode } from "../../errors/index.js";
+import { bug, ExecutionError } from "../../errors/index.js";
 import { pairedInputs, type LineageNode, type ShuffleDependency } from "./lineage.js";
 import { blockAvailable, MissingMapOutputError, Needs, planPartition } from "./plan-builder.js";
+import { findUnsendableRecord } from "./record-check.js";
 import type { Accumulator, Broadcast, FnSpec, ShippedFunction } from "./ship-function.js";
 import { emptyMetrics, type Sink, type TaskMetrics, type WorkerReply } from "./task-plan.js";
-import { TaskError, WorkerDiedError, WorkerPool } from "./worker-pool.js";
+import { classifyFailure, taskFailedHint, unsendableRecord } from "./task-failure.js";
+import { WorkerPool } from "./worker-pool.js";
 
 /** Metrics of one stage. @example `{ stageId: 1, kind: "shuffleMap", name: "map", tasks: 2, attempts: 2, ... }` */
 export interface StageMetrics extends TaskMetrics {
@@ -51,6 +55,9 @@ export interface JsEngineOptions {
 }
 
 type Done = Extract<WorkerReply, { type: "done" }>;
+
+/** Recoveries (recomputing lost shuffle outputs or cached blocks) a task may trigger in a row; they do not count as failures. */
+const MAX_RECOVERIES = 4;
 
 /**
  * Runs jobs over lineage graphs on a worker pool.
@@ -137,7 +144,7 @@ export class JsEngine {
         return;
       default: {
         const never: never = s;
-        throw new Error(`unknown source ${String(never)}`);
+        bug("unknown lineage source", { source: never });
       }
     }
   }
@@ -173,12 +180,18 @@ export class JsEngine {
     }
   }
 
-  /** One task with retries; the sink may depend on the attempt number (shuffle output directories do). */
+  /**
+   * One task with retries; the sink may depend on the attempt number (shuffle output directories do). Recomputing
+   * a lost input (FetchFailed, a corrupt cached block) is not a failure of the task: at most MAX_RECOVERIES in a row.
+   */
   private async runTask(job: JobMetrics, stage: StageMetrics, node: LineageNode, p: number,
     sinkSpec: { sink: Sink; fns?: readonly ShippedFunction[] } | ((attempt: number) => { sink: Sink; fns?: readonly ShippedFunction[] })): Promise<Done> {
     const { maxFailures } = this.options;
+    const place = { stageId: stage.stageId, stageName: stage.name, partition: p };
     let last: Error | undefined;
-    for (let attempt = 1; attempt <= maxFailures; attempt++) {
+    let failures = 0;
+    let recoveries = 0;
+    for (let attempt = 1; failures < maxFailures; attempt++) {
       const { sink, fns = [] } = typeof sinkSpec === "function" ? sinkSpec(attempt) : sinkSpec;
       const needs = new Needs();
       let plan;
@@ -187,6 +200,8 @@ export class JsEngine {
       } catch (e) {
         if (e instanceof MissingMapOutputError) { await this.ensureParents(node, job, [p]); plan = planPartition(node, p, needs, this.blockDir); } else throw e;
       }
+      const unsendable = findUnsendableRecord(plan);
+      if (unsendable) throw unsendableRecord(place, unsendable.index, unsendable.problem);
       needs.add(fns);
       const specs = new Map<number, FnSpec>();
       const broadcasts = new Set<Broadcast<unknown>>();
@@ -207,14 +222,19 @@ export class JsEngine {
         return done;
       } catch (e) {
         last = e as Error;
-        if (e instanceof TaskError && e.fetchFailed) { invalidateShuffles(node); await this.ensureParents(node, job, [p]); continue; }
-        if (e instanceof TaskError) checkedFailure(e, stage, p);
-        if (!(e instanceof TaskError) && !(e instanceof WorkerDiedError)) throw e;
+        const action = classifyFailure(e, node, plan, place);
+        if (action.kind === "fail") throw action.error;
+        if (action.kind !== "retry" && recoveries++ < MAX_RECOVERIES) {
+          if (action.kind === "refetch") { invalidateShuffles(node); await this.ensureParents(node, job, [p]); }
+          continue;
+        }
+        failures++;
+        recoveries = 0;
       }
     }
     const err = last!;
     throw new ExecutionError("WEIR_TASK_FAILED", `Task ${p} in stage ${stage.stageId} (${stage.name}) failed ${maxFailures} times; last failure (attempt ${maxFailures}): ${err.name}: ${err.message}`, {
-      hint: err instanceof WorkerDiedError ? "the worker thread exited while running the task (process.exit, out of memory or a native crash in user code); check the function" : "fix the user function; its stack is in error.details.stack",
+      hint: taskFailedHint(err),
       cause: err,
       details: { stage: stage.stageId, stageName: stage.name, partition: p, attempt: maxFailures, stack: err.stack ?? String(err) },
     });
@@ -239,19 +259,6 @@ async function prepareLineage(node: LineageNode, seen = new Set<LineageNode>()):
   seen.add(node);
   for (const p of node.parents()) await prepareLineage(p.node, seen);
   if (node.prepare) await (node.prepared ??= node.prepare());
-}
-
-/**
- * A WeirError thrown in a task by one of Weir's own checks (e.g. zip's element counts) fails the job at once with
- * its code and hint: the input breaks the operation's contract, so a retry cannot help. WEIR_INTERNAL (e.g. a
- * corrupt shuffle file) is retried like any failure.
- */
-function checkedFailure(e: TaskError, stage: StageMetrics, p: number): void {
-  const remote = e.remote as Extract<WorkerReply, { type: "failed" }>["error"];
-  if (!remote.code || !(remote.code in ERROR_CODES) || remote.code === "WEIR_INTERNAL") return;
-  throw new ExecutionError(remote.code as ErrorCode, `Task ${p} in stage ${stage.stageId} (${stage.name}): ${remote.message.replace(/\. Hint: [^]*$/, "")}`, {
-    ...(remote.hint ? { hint: remote.hint } : {}), cause: e, details: { stage: stage.stageId, stageName: stage.name, partition: p },
-  });
 }
 
 function registerBlocks(node: LineageNode, done: Done): void {

@@ -2,16 +2,19 @@
  * Reduce side of a shuffle: reads this reducer's file from every map output (one list per shuffle input; several
  * for cogroup/joins) and combines, groups, cogroups or sorts them within the task's memory budget.
  */
-import { existsSync } from "node:fs";
+import { bug } from "../../errors/index.js";
 import { ExternalAggregator, ExternalSorter, type AggregationOps, type SpillContext } from "./external-aggregator.js";
-import { readRecordFile } from "./record-files.js";
+import { readRecordFile, RecordFileCorruptError } from "./record-files.js";
 import type { ReduceSpec } from "./task-plan.js";
 
-/** A shuffle file that should exist is gone: the scheduler recomputes the map stage (Spark's FetchFailed). */
+/**
+ * A shuffle file that should be readable is missing, truncated or corrupt: the scheduler recomputes the map stage
+ * (Spark's FetchFailed).
+ */
 export class FetchFailedError extends Error {
   readonly fetchFailed = true;
-  constructor(readonly file: string) {
-    super(`Shuffle file ${file} is missing`);
+  constructor(readonly file: string, cause: RecordFileCorruptError) {
+    super(`Shuffle file ${JSON.stringify(file)} cannot be read: ${cause.details.reason as string}`, { cause });
     this.name = "FetchFailedError";
   }
 }
@@ -40,8 +43,11 @@ export function* readShuffle(inputs: readonly (readonly string[])[], reduce: Red
   ctx: SpillContext, onRecord: () => void): Generator<unknown> {
   const stream = function* (files: readonly string[]): Generator<unknown> {
     for (const f of files) {
-      if (!existsSync(f)) throw new FetchFailedError(f);
-      for (const r of readRecordFile(f, (n) => { ctx.metrics.shuffleBytesRead += n; })) { onRecord(); yield r; }
+      try {
+        for (const r of readRecordFile(f, (n) => { ctx.metrics.shuffleBytesRead += n; })) { onRecord(); yield r; }
+      } catch (e) {
+        throw e instanceof RecordFileCorruptError && e.file === f ? new FetchFailedError(f, e) : e;
+      }
     }
   };
   switch (reduce.mode) {
@@ -75,7 +81,7 @@ export function* readShuffle(inputs: readonly (readonly string[])[], reduce: Red
     }
     default: {
       const never: never = reduce;
-      throw new Error(`unknown reduce mode ${String(never)}`);
+      return bug("unknown reduce mode", { reduce: never });
     }
   }
 }

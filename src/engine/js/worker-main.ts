@@ -1,8 +1,11 @@
 /**
  * Entry point of a worker thread: receives one task at a time, runs it with a {@link TaskRunner} (which keeps
- * compiled functions and broadcast values between tasks) and replies with the result or the user's error.
+ * compiled functions and broadcast values between tasks) and replies with the result or the user's error. A
+ * result that cannot be cloned back (countByValue of symbols, a fold accumulator holding a function) is reported as
+ * WEIR_RECORD_NOT_SERIALIZABLE, which the scheduler does not retry.
  */
 import { parentPort } from "node:worker_threads";
+import { resultNotSendable } from "./record-check.js";
 import { TaskRunner } from "./task-runner.js";
 import type { TaskMessage, WorkerReply } from "./task-plan.js";
 
@@ -16,7 +19,11 @@ port.on("message", (msg: TaskMessage) => {
       await runner.prepare(msg);
       const out = runner.run(msg);
       const reply: WorkerReply = { type: "done", taskId: msg.taskId, value: out.value, metrics: out.metrics, blocks: out.blocks, accumulators: out.accumulators };
-      port.postMessage(reply, out.transfer);
+      try {
+        port.postMessage(reply, out.transfer);
+      } catch (e) {
+        throw resultNotSendable(out.value, e);
+      }
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       const reply: WorkerReply = {

@@ -1,9 +1,12 @@
 /**
  * A fixed-size pool of worker threads (default: one per core), one task per worker at a time. A worker that
  * dies (process.exit, a crash, an uncaught error) fails its running task with a retryable error and is replaced.
- * Functions and broadcast values are sent to each worker once and cached there.
+ * Functions and broadcast values are sent to each worker once and cached there. A task message that cannot be
+ * cloned (a fold's zero value holding a function) fails that task with {@link UnsendableTaskError}, not the pool.
  */
 import { Worker } from "node:worker_threads";
+import { WeirError } from "../../errors/index.js";
+import { findUncloneable, type ValueProblem } from "./record-check.js";
 import type { Broadcast, FnSpec } from "./ship-function.js";
 import type { TaskMessage, WorkerReply } from "./task-plan.js";
 
@@ -25,11 +28,26 @@ export class WorkerDiedError extends Error {
 /** A task's user error as reported by the worker. @example `new TaskError({ name: "TypeError", message: "x", stack: "…" })` */
 export class TaskError extends Error {
   readonly fetchFailed: boolean;
-  constructor(readonly remote: { name: string; message: string; stack: string; fetchFailed?: boolean }) {
+  /** A WeirError's code, or a Node system error's (`ENOSPC`), when the worker's error had one. */
+  readonly code: string | undefined;
+  constructor(readonly remote: { name: string; message: string; stack: string; code?: string; hint?: string; fetchFailed?: boolean }) {
     super(remote.message);
     this.name = remote.name;
     this.stack = remote.stack;
+    this.code = remote.code;
     this.fetchFailed = remote.fetchFailed === true;
+  }
+}
+
+/**
+ * A task message could not be cloned to the worker; `problem` says what in it and where (`path` from the message,
+ * e.g. `sink.zero.f`). Never retried: the same message fails the same way.
+ * @example `if (e instanceof UnsendableTaskError) console.error(e.problem.what)`
+ */
+export class UnsendableTaskError extends Error {
+  constructor(readonly problem: ValueProblem, cause: unknown) {
+    super(`the task message holds ${problem.what} at ${problem.path}, which cannot be sent to a worker thread`, { cause });
+    this.name = "UnsendableTaskError";
   }
 }
 
@@ -96,7 +114,7 @@ export class WorkerPool {
 
   /** Run one task; rejects with {@link TaskError} (user code threw) or {@link WorkerDiedError}. */
   run(task: PoolTask): Promise<Done> {
-    if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
+    if (this.closed) return Promise.reject(poolClosed());
     return new Promise<Done>((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.dispatch();
@@ -120,15 +138,27 @@ export class WorkerPool {
       } catch (e) {
         slot.current = undefined;
         slot.worker.unref();
-        p.reject(e as Error);
+        const problem = findUncloneable({ ...p.task.message, fns, broadcasts });
+        p.reject(problem ? new UnsendableTaskError({ path: problem.path.replace(/^\./, ""), what: problem.what }, e) : e as Error);
       }
     }
   }
 
-  /** Stop every worker. */
+  /** Stop every worker; queued and running tasks fail with WEIR_SESSION_CLOSED. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error("the worker pool was closed"));
-    await Promise.all(this.slots.map((s) => { s.dead = true; return s.worker.terminate(); }));
+    for (const p of this.queue.splice(0)) p.reject(poolClosed());
+    await Promise.all(this.slots.map((s) => {
+      s.dead = true;
+      s.current?.reject(poolClosed());
+      s.current = undefined;
+      return s.worker.terminate();
+    }));
   }
+}
+
+function poolClosed(): WeirError {
+  return new WeirError("WEIR_SESSION_CLOSED", "The session was closed while a Dataset job was running; its tasks were stopped", {
+    hint: "await the job's action before session.close()",
+  });
 }
