@@ -86,6 +86,17 @@ describe("task failures", () => {
   });
 });
 
+test("closing the session while a job runs fails the job with WEIR_SESSION_CLOSED instead of leaving it pending", async () => {
+  const own = await Session.create({ conf: { "weir.js.workers": 1 } });
+  const job = own.parallelize([1, 2, 3], 3).map((x) => { const end = Date.now() + 1000; while (Date.now() < end) { /* a running task */ } return x; }).collect();
+  const outcome = job.then(() => "finished", (e: unknown) => e);
+  await new Promise((r) => setTimeout(r, 300));
+  await own.close();
+  const settled = await Promise.race([outcome, new Promise((r) => setTimeout(() => r("still pending after 5 s"), 5000))]);
+  assert.ok(settled instanceof WeirError, String(settled));
+  assert.equal(settled.code, "WEIR_SESSION_CLOSED");
+});
+
 describe("records that are not plain data", () => {
   class Secret { #v = 1; get v(): number { return this.#v; } }
 
