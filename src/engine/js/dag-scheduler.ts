@@ -166,7 +166,9 @@ export class JsEngine {
       const dir = path.join(this.options.tempDir, `shuffle-${dep.id}`);
       await Promise.all(todo.map(async (m) => {
         const done = await this.runTask(job, stage, parent, m, (attempt) => ({
-          sink: { kind: "shuffleWrite", dir: path.join(dir, `map-${m}-${attempt}`), partitioner: dep.partitioner, mapSide: dep.mapSide },
+          // Stage and attempt in the name: a rerun of the map stage (FetchFailed) never rewrites files a reducer
+          // of the previous run may still be reading.
+          sink: { kind: "shuffleWrite", dir: path.join(dir, `map-${m}-stage${stage.stageId}-${attempt}`), partitioner: dep.partitioner, mapSide: dep.mapSide },
           fns: dep.fns,
         }));
         outputs[m] = done.value as (string | null)[];

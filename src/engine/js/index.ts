@@ -6,7 +6,7 @@
  * runs beyond a per-task memory budget and merge them externally.
  *
  *   Dataset (lineage) ─action─▶ JsEngine.runJob ─▶ stages (cut at ShuffleDependency)
- *        shuffle-map stage: task = plan(partition) ─▶ narrow ops ─▶ ShuffleWriter ─▶ <tmp>/shuffle-N/map-M-A/part-R
+ *        shuffle-map stage: task = plan(partition) ─▶ narrow ops ─▶ ShuffleWriter ─▶ <tmp>/shuffle-N/map-M-stageS-A/part-R
  *        result stage:      task = shuffleRead(part-R of every map) ─▶ ExternalAggregator/Sorter ─▶ ops ─▶ sink
  *   WorkerPool: N threads, one task each; failures retried (maxFailures), dead workers replaced.
  *
