@@ -97,6 +97,21 @@ test("closing the session while a job runs fails the job with WEIR_SESSION_CLOSE
   assert.equal(settled.code, "WEIR_SESSION_CLOSED");
 });
 
+test("a fnRef() to a missing export or module fails at once with WEIR_FUNCTION_NOT_SERIALIZABLE naming the module and export", async () => {
+  const helpers = new URL("./helpers.ts", import.meta.url);
+  const ds = spark.parallelize([1, 2], 2).map(fnRef<(x: number) => number>(helpers, "noSuchExport"));
+  for (const run of [1, 2]) { // the second action reuses the worker that failed to load it
+    await assert.rejects(ds.collect(), (e: unknown) => {
+      assert.ok(e instanceof WeirError);
+      assert.equal(e.code, "WEIR_FUNCTION_NOT_SERIALIZABLE", `run ${run}: ${e.message}`);
+      assert.match(e.message, /fnRef\(".*helpers\.ts", "noSuchExport"\): the module (has no exported function "noSuchExport" \(exports: .*failOnce|failed to load)/);
+      return true;
+    });
+  }
+  await assert.rejects(spark.parallelize([1], 1).map(fnRef<(x: number) => number>(new URL("./no-such-module.ts", import.meta.url), "f")).collect(),
+    { code: "WEIR_FUNCTION_NOT_SERIALIZABLE", message: /no-such-module\.ts", "f"\): the module cannot be imported in a worker thread/ });
+});
+
 describe("records that are not plain data", () => {
   class Secret { #v = 1; get v(): number { return this.#v; } }
 

@@ -53,9 +53,9 @@ export class TaskRunner {
       this.specs.set(spec.id, spec);
       if (spec.kind === "module") {
         if (this.modules.has(spec.id)) return;
-        const mod = (await import(spec.moduleUrl)) as Record<string, unknown>;
+        const mod = (await import(spec.moduleUrl).catch((e: unknown) => { throw fnRefError(spec, `cannot be imported in a worker thread: ${(e as Error).message}`, e); })) as Record<string, unknown>;
         const f = mod[spec.exportName];
-        if (typeof f !== "function") throw new Error(`Module ${spec.moduleUrl} has no exported function "${spec.exportName}" (exports: ${Object.keys(mod).join(", ")})`);
+        if (typeof f !== "function") throw fnRefError(spec, `has no exported function "${spec.exportName}" (exports: ${Object.keys(mod).join(", ")})`);
         this.modules.set(spec.id, f as Fn);
         return;
       }
@@ -88,7 +88,11 @@ export class TaskRunner {
   }
 
   private compile(spec: FnSpec): Fn {
-    if (spec.kind === "module") return this.modules.get(spec.id)!;
+    if (spec.kind === "module") {
+      const f = this.modules.get(spec.id);
+      if (!f) throw fnRefError(spec, "failed to load in this worker thread earlier (that task's error says why)"); // sent once per worker
+      return f;
+    }
     const cached = this.compiled.get(spec.id);
     if (cached) return cached;
     const captures = deserialize(Buffer.from(spec.captures.buffer, spec.captures.byteOffset, spec.captures.byteLength)) as CapturedValue[];
@@ -360,6 +364,13 @@ export class TaskRunner {
       }
     }
   }
+}
+
+/** A fnRef() that cannot be loaded: the same in every attempt, so the scheduler fails at once (WeirError code). */
+function fnRefError(spec: Extract<FnSpec, { kind: "module" }>, what: string, cause?: unknown): WeirError {
+  return new WeirError("WEIR_FUNCTION_NOT_SERIALIZABLE", `fnRef(${JSON.stringify(spec.moduleUrl)}, ${JSON.stringify(spec.exportName)}): the module ${what}`, {
+    hint: "pass the URL of the module that exports the function (import.meta.url in that module) and its exported name", cause,
+  });
 }
 
 /** Tees a cached partition into a file (DISK) or a SharedArrayBuffer the driver keeps (MEMORY). */
