@@ -112,7 +112,10 @@ export class WorkerPool {
     return slot;
   }
 
-  /** Run one task; rejects with {@link TaskError} (user code threw) or {@link WorkerDiedError}. */
+  /**
+   * Run one task; rejects with {@link TaskError} (the task threw), {@link WorkerDiedError}, {@link UnsendableTaskError}
+   * (the message could not be cloned) or WEIR_SESSION_CLOSED (the pool was closed first).
+   */
   run(task: PoolTask): Promise<Done> {
     if (this.closed) return Promise.reject(poolClosed());
     return new Promise<Done>((resolve, reject) => {
