@@ -111,6 +111,46 @@ export async function readDeletionVector(tableRoot: string, dv: DeletionVectorDe
   return values;
 }
 
+/** Decoded positions kept by {@link readDeletionVectorShared}, oldest first; bounded by their total count. */
+const shared = new Map<DeletionVectorDescriptor, { root: string; positions: Promise<readonly number[]>; size: number }>();
+const MAX_SHARED_POSITIONS = 4_000_000;
+let sharedPositions = 0;
+
+/**
+ * {@link readDeletionVector}, decoded once per descriptor object: a DML scans a file (skipping its deleted rows)
+ * and then unions its DV with the new positions, and both steps hold the same `add.deletionVector` of the
+ * snapshot. The result is shared: never mutate it. At most ~4M positions are kept (least recently used go first),
+ * keyed by object identity, so a descriptor parsed anew (another snapshot, a test) is read and checked again.
+ *
+ * @example
+ * ```ts
+ * const rows = await readDeletionVectorShared(snapshot.tableRoot, file.add.deletionVector!); // [0, 9]
+ * ```
+ */
+export function readDeletionVectorShared(tableRoot: string, dv: DeletionVectorDescriptor): Promise<readonly number[]> {
+  const hit = shared.get(dv);
+  if (hit && hit.root === tableRoot) {
+    shared.delete(dv);
+    shared.set(dv, hit);
+    return hit.positions;
+  }
+  const positions = readDeletionVector(tableRoot, dv);
+  const entry = { root: tableRoot, positions, size: dv.cardinality };
+  if (hit) sharedPositions -= hit.size;
+  shared.delete(dv);
+  shared.set(dv, entry);
+  sharedPositions += entry.size;
+  positions.catch(() => {
+    if (shared.get(dv) === entry) { shared.delete(dv); sharedPositions -= entry.size; }
+  });
+  for (const [key, e] of shared) {
+    if (sharedPositions <= MAX_SHARED_POSITIONS || key === dv) break;
+    shared.delete(key);
+    sharedPositions -= e.size;
+  }
+  return positions;
+}
+
 /**
  * Write deletion vectors — one per entry of `positions` (ascending, distinct row positions) — into one new file
  * `<table>/deletion_vector_<uuid>.bin` and return their descriptors (storage type "u", in the same order).

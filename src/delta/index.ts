@@ -49,7 +49,7 @@ export type { ParquetActionReader } from "./parquet-action-reader.js";
 export { parsePartitionValue, HIVE_DEFAULT_PARTITION, type PartitionValue } from "./partition-value.js";
 export { parseFileStats, type FileStats } from "./file-stats.js";
 export { assertReadable, SUPPORTED_READER_FEATURES, MAX_READER_VERSION } from "./reader-features.js";
-export { readDeletionVector, deletionVectorPath, writeDeletionVectors, unionPositions, DV_PORTABLE_MAGIC } from "./deletion-vector.js";
+export { readDeletionVector, readDeletionVectorShared, deletionVectorPath, writeDeletionVectors, unionPositions, DV_PORTABLE_MAGIC } from "./deletion-vector.js";
 export { decodeRoaring32, decodeRoaringBitmapArray, encodeRoaringBitmapArray } from "./roaring-bitmap.js";
 export { z85Decode, z85DecodeUuid, z85Encode, z85EncodeUuid, Z85_ALPHABET } from "./z85.js";
 export { Snapshot, readSnapshot, resolveDataPath, type DeltaFile, type SnapshotOptions } from "./snapshot.js";

@@ -12,7 +12,7 @@
  * existing DVs are honoured either way (the scan skips their rows; a copy-on-write rewrite drops them).
  */
 import {
-  deletionVectorPath, readDeletionVector, removeOf, unionPositions, writeDeletionVectors, type AddAction, type DeltaFile, type RemoveAction,
+  deletionVectorPath, readDeletionVectorShared, removeOf, unionPositions, writeDeletionVectors, type AddAction, type DeltaFile, type RemoveAction,
 } from "../../delta/index.js";
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
@@ -46,7 +46,7 @@ export async function markRowsDeleted(
   const removes: RemoveAction[] = [];
   const kept: { file: DeltaFile; rows: number[]; physical: number }[] = [];
   let removedFiles = 0;
-  const unions = await Promise.all(touched.map(async (f) => unionPositions(f.add.deletionVector ? await readDeletionVector(tableRoot, f.add.deletionVector) : [], positions.get(f.path)!)));
+  const unions = await Promise.all(touched.map(async (f) => unionPositions(f.add.deletionVector ? await readDeletionVectorShared(tableRoot, f.add.deletionVector) : [], positions.get(f.path)!)));
   touched.forEach((f, i) => {
     removes.push(removeOf(f.add));
     if (unions[i]!.length >= physical[i]!) removedFiles++;

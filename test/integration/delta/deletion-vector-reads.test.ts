@@ -1,0 +1,145 @@
+/**
+ * Reading tables where many files carry deletion vectors, mixed with files that carry none: the scan reads the
+ * DV files together and anti-joins their deleted (file, position) keys. Checked against the exact rows a plain
+ * model of the operations expects, partitioned (the DV scan spans partitions of several types) and not, with
+ * scattered and contiguous deletions; DML on top of DV files checks that the row positions the scan reports
+ * (`rowIndex`) are the files' physical positions, and a direct `deltaRelation` read checks every position.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { readDeletionVector, Snapshot } from "../../../src/delta/index.js";
+import { DuckDBExecutor, DuckDBParquetReader, ParamCollector } from "../../../src/engine/index.js";
+import { deltaRelation } from "../../../src/engine/duckdb/delta-scan.js";
+import { col, DeltaTable, lit, Session, t } from "../../../src/index.js";
+
+type R = Record<string, unknown>;
+let spark: Session;
+let executor: DuckDBExecutor;
+let tmp: string;
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), "weir-dv-read-"));
+  spark = await Session.create({ threads: 2 });
+  executor = await DuckDBExecutor.create({ threads: 2 });
+});
+after(async () => {
+  await spark.close();
+  await executor.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const schema = t.struct({ id: t.int64(), p: t.string(), d: t.date(), n: t.int32(), qty: t.int32(), note: t.string() });
+interface Row { id: number; p: string; d: string; n: number; qty: number; note: string }
+const model = (from: number, count: number): Row[] => Array.from({ length: count }, (_, i) => {
+  const id = from + i;
+  return { id, p: `p${id % 3}`, d: `2024-01-0${1 + (id % 2)}`, n: id % 4 === 0 ? 10 : 20, qty: id % 7, note: `n${id}` };
+});
+const line = (r: Row): string => `${r.id}|${r.p}|${r.d}|${r.n}|${r.qty}|${r.note}`;
+const day = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+const read = async (root: string): Promise<string[]> =>
+  ((await spark.read.format("delta").load(root).collect()) as R[])
+    .map((r) => line({ id: Number(r.id), p: String(r.p), d: day(r.d), n: Number(r.n), qty: Number(r.qty), note: String(r.note) })).sort();
+const expected = (rows: readonly Row[]): string[] => rows.map(line).sort();
+const snapshot = (root: string): Promise<Snapshot> => Snapshot.load(root, { parquetReader: new DuckDBParquetReader() });
+
+/** 10 appends of 300 rows with DVs enabled: 10 files, or 10 × 9 partition files by (p, d, n). */
+async function table(name: string, partitioned: boolean): Promise<{ root: string; rows: Row[] }> {
+  const root = path.join(tmp, name);
+  const rows: Row[] = [];
+  for (let b = 0; b < 10; b++) {
+    const batch = model(b * 300, 300);
+    rows.push(...batch);
+    const df = spark.createDataFrame(batch.map((r) => ({ ...r, id: BigInt(r.id), d: new Date(`${r.d}T00:00:00Z`) })), schema);
+    const w = df.write.format("delta").mode("append").option("delta.enableDeletionVectors", "true");
+    await (partitioned ? w.partitionBy("p", "d", "n") : w).save(root);
+  }
+  return { root, rows };
+}
+
+/** The SQL of the table's scan (to see which form the deleted keys took). */
+async function scanSql(root: string): Promise<string> {
+  const snap = await snapshot(root);
+  return (await deltaRelation(snap, snap.files, "t", executor, new ParamCollector())).sql;
+}
+
+/**
+ * Every row of a direct `deltaRelation` read with `rowIndex` is the row at that physical position of its file,
+ * and the positions read are exactly each file's positions minus its DV.
+ */
+async function assertRowPositions(root: string): Promise<void> {
+  const snap = await snapshot(root);
+  const params = new ParamCollector();
+  const rel = await deltaRelation(snap, snap.files, "t", executor, params, { rowIndex: true });
+  const [file, row] = rel.fields.filter((f) => f.hidden).map((f) => `"${f.sqlName}"`);
+  const got = (await executor.query(`SELECT ${file} AS f, ${row} AS r, id FROM (${rel.sql}) ORDER BY 1, 2`, params.bound)).rows;
+  const raw = new ParamCollector();
+  const all = (await executor.query(`SELECT filename AS f, file_row_number AS r, id FROM read_parquet(${raw.bind(snap.files.map((f) => f.path))}, filename = true, file_row_number = true) ORDER BY 1, 2`, raw.bound)).rows;
+  const gone = new Set<string>();
+  for (const f of snap.files) {
+    if (f.add.deletionVector) for (const p of await readDeletionVector(root, f.add.deletionVector)) gone.add(`${f.path}#${p}`);
+  }
+  const want = all.filter((r) => !gone.has(`${String(r.f)}#${Number(r.r)}`)).map((r) => `${String(r.f)}#${Number(r.r)}=${Number(r.id)}`);
+  assert.deepEqual(got.map((r) => `${String(r.f)}#${Number(r.r)}=${Number(r.id)}`), want);
+  // Without rowIndex: the same rows, and no position column.
+  const plainParams = new ParamCollector();
+  const plain = await deltaRelation(snap, snap.files, "t", executor, plainParams);
+  assert.equal(plain.fields.filter((f) => f.hidden).length, 1);
+  const ids = (await executor.query(`SELECT id FROM (${plain.sql}) ORDER BY 1`, plainParams.bound)).rows.map((r) => Number(r.id));
+  assert.deepEqual(ids, got.map((r) => Number(r.id)).sort((a, b) => a - b));
+}
+
+for (const partitioned of [false, true]) {
+  test(`many files with deletion vectors among files without (${partitioned ? "partitioned by string, date, int" : "unpartitioned"}): reads, DML and row positions are exact`, async () => {
+    let { root, rows } = await table(partitioned ? "parts" : "flat", partitioned);
+    const dt = await DeltaTable.forPath(spark, root);
+    // Scattered deletions in the first 6 appends' files (the scan binds one key per deleted row) …
+    await dt.delete("id % 7 = 3 AND id < 1800");
+    rows = rows.filter((r) => !(r.id % 7 === 3 && r.id < 1800));
+    assert.deepEqual(await read(root), expected(rows));
+    assert.doesNotMatch(await scanSql(root), /range\(s, s \+ n\)/);
+    // … then contiguous runs, one in a file that had no DV (bound as runs of keys).
+    await dt.delete("id BETWEEN 100 AND 250 OR id BETWEEN 2400 AND 2599");
+    rows = rows.filter((r) => !((r.id >= 100 && r.id <= 250) || (r.id >= 2400 && r.id <= 2599)));
+    assert.match(await scanSql(root), /range\(s, s \+ n\)/);
+    const snap = await snapshot(root);
+    const withDv = snap.files.filter((f) => f.add.deletionVector).length;
+    assert.ok(withDv >= (partitioned ? 30 : 6), `many files carry a DV (${withDv})`);
+    assert.ok(snap.files.length - withDv >= (partitioned ? 27 : 3), "and many do not");
+    assert.deepEqual(await read(root), expected(rows));
+    await assertRowPositions(root);
+
+    // UPDATE and DELETE over DV and DV-free files: their positions come from the scan's row index.
+    await dt.update(col("id").mod(5).equalTo(0), { qty: col("qty").plus(100), note: lit("u") });
+    rows = rows.map((r) => (r.id % 5 === 0 ? { ...r, qty: r.qty + 100, note: "u" } : r));
+    assert.deepEqual(await read(root), expected(rows));
+    await dt.delete("id % 11 = 0 OR id BETWEEN 2000 AND 2100");
+    rows = rows.filter((r) => !(r.id % 11 === 0 || (r.id >= 2000 && r.id <= 2100)));
+    assert.deepEqual(await read(root), expected(rows));
+    await assertRowPositions(root);
+
+    // MERGE: matched keys in DV files are updated once (a wrong position would duplicate or lose a row).
+    const source = spark.createDataFrame([5, 6, 301, 1799, 2999, 4000].map((id) => ({ id: BigInt(id), qty: 999 })), t.struct({ id: t.int64(), qty: t.int32() }));
+    await dt.alias("t").merge(source.alias("s"), "t.id = s.id").whenMatchedUpdate({ set: { qty: col("s.qty") } }).execute();
+    const keys = new Set([5, 6, 301, 1799, 2999]);
+    rows = rows.map((r) => (keys.has(r.id) ? { ...r, qty: 999 } : r));
+    assert.deepEqual(await read(root), expected(rows));
+    assert.equal((await spark.read.format("delta").load(root).filter(col("qty").equalTo(999)).count()), rows.filter((r) => r.qty === 999).length);
+  });
+}
+
+test("a data column named file_index does not confuse the DV scan (each DV file is then read alone)", async () => {
+  const root = path.join(tmp, "file-index-column");
+  for (let b = 0; b < 3; b++) {
+    await spark.sql(`SELECT CAST(range AS BIGINT) AS id, CAST(${7 - b} AS BIGINT) AS file_index FROM range(${b * 100}, ${b * 100 + 100})`)
+      .write.format("delta").mode("append").option("delta.enableDeletionVectors", "true").save(root);
+  }
+  await (await DeltaTable.forPath(spark, root)).delete("id % 10 = 0 AND id < 200");
+  const got = ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => `${Number(r.id)}:${Number(r.file_index)}`).sort();
+  const want = Array.from({ length: 300 }, (_, id) => id).filter((id) => !(id % 10 === 0 && id < 200)).map((id) => `${id}:${7 - Math.floor(id / 100)}`).sort();
+  assert.deepEqual(got, want);
+  await (await DeltaTable.forPath(spark, root)).update(col("id").equalTo(55), { file_index: lit(0) });
+  const row = ((await spark.read.format("delta").load(root).filter(col("id").equalTo(55)).collect()) as R[]).map((r) => Number(r.file_index));
+  assert.deepEqual(row, [0]);
+});
