@@ -9,8 +9,8 @@
  *     its code and hint: the input breaks the operation's contract, a retry cannot help (WEIR_INTERNAL is retried)
  *   anything else (the user function threw, the worker died) ─▶ "retry" (counted against maxFailures)
  *
- * The worker's error names the corrupt file as a JSON string; it is matched against the files the task's plan
- * read, so only an input of this task is ever dropped or blamed.
+ * The worker's error names the corrupt file (`file`); it is matched against the files the task's plan read, so
+ * only an input of this task is ever dropped or blamed.
  */
 import { rmSync } from "node:fs";
 import { ERROR_CODES, ExecutionError, type ErrorCode } from "../../errors/index.js";
@@ -50,7 +50,7 @@ export function classifyFailure(e: unknown, node: LineageNode, plan: TaskPlan, p
 
 /** A corrupt file a task read: a cached block to recompute, an input with no lineage (fail), or a spill run of its own (retry). */
 function corruptInput(e: TaskError, node: LineageNode, plan: TaskPlan, place: TaskPlace): FailureAction {
-  const file = planFiles(plan).find((f) => e.message.includes(JSON.stringify(f)));
+  const file = planFiles(plan).find((f) => f === e.remote.file);
   if (file === undefined) return { kind: "retry" }; // a spill run of the task itself: a new attempt rewrites it
   if (dropBlock(node, file)) return { kind: "recompute" };
   return {

@@ -117,8 +117,8 @@ export type WorkerReply =
   }
   | {
     readonly type: "failed"; readonly taskId: number;
-    /** `code`/`hint`: set when a WeirError was thrown (a Weir check in the task, e.g. zip's element counts). */
-    readonly error: { readonly name: string; readonly message: string; readonly stack: string; readonly code?: string; readonly hint?: string; readonly fetchFailed?: boolean };
+    /** `code`/`hint`: set when a WeirError was thrown (a Weir check in the task, e.g. zip's element counts); `file`: the record file found corrupt. */
+    readonly error: { readonly name: string; readonly message: string; readonly stack: string; readonly code?: string; readonly hint?: string; readonly fetchFailed?: boolean; readonly file?: string };
   };
 
 /** Fresh zeroed metrics. @example `emptyMetrics().recordsIn // 0` */

@@ -30,7 +30,7 @@ export class TaskError extends Error {
   readonly fetchFailed: boolean;
   /** A WeirError's code, or a Node system error's (`ENOSPC`), when the worker's error had one. */
   readonly code: string | undefined;
-  constructor(readonly remote: { name: string; message: string; stack: string; code?: string; hint?: string; fetchFailed?: boolean }) {
+  constructor(readonly remote: { name: string; message: string; stack: string; code?: string; hint?: string; fetchFailed?: boolean; file?: string }) {
     super(remote.message);
     this.name = remote.name;
     this.stack = remote.stack;
