@@ -26,6 +26,23 @@ const filesUnder = (d: string): string[] => readdirSync(d, { withFileTypes: true
 const spilled = (s: { lastJob?: { stages: { spillBytes: number }[] } }): number => (s.lastJob?.stages ?? []).reduce((a, st) => a + st.spillBytes, 0);
 
 describe("spill, caching, checkpoints and text files", () => {
+  test("typed arrays in records survive a shuffle, a spill, a DISK cache and collect with their element type and values", async () => {
+    const rows: [number, Float64Array | Int32Array | BigInt64Array | Float32Array | Uint8ClampedArray | Int8Array][] = Array.from({ length: 60 }, (_, i) => [i % 4,
+      i % 5 === 0 ? new Float64Array([i + 0.5, -0, NaN, Infinity]) : i % 5 === 1 ? new Int32Array([i, -i, 2 ** 31 - 1]) : i % 5 === 2 ? new BigInt64Array([BigInt(i), -(2n ** 63n)])
+        : i % 5 === 3 ? new Float32Array([i / 3]) : i % 2 ? new Uint8ClampedArray([255, i]) : new Int8Array(new Int8Array([1, 2, 3, -4]).buffer, 1, 2)]);
+    for (const session of [spark, tiny]) {
+      const grouped = session.parallelize(rows, 3).groupByKey(2).persist("DISK");
+      const got = new Map(await grouped.collect());
+      assert.equal(got.size, 4);
+      for (const [k, vs] of got) {
+        const want = rows.filter(([r]) => r === k).map(([, v]) => v);
+        assert.equal(vs.length, want.length);
+        for (const w of want) assert.ok(vs.some((v) => v.constructor === w.constructor && v.length === w.length && v.every((x, j) => Object.is(x, w[j]))), `key ${k}: ${w.constructor.name} [${String(w)}] arrives intact`);
+      }
+      assert.deepEqual(new Map(await grouped.collect()), got, "the DISK-cached copy reads back the same");
+    }
+  });
+
   test("groupByKey, sortByKey, join and reduceByKey spill under a 2 KB task budget and still equal the reference", async () => {
     const data = randomPairs(5, 3000).map(([k, v], i) => [`${k}-${i % 300}`, v] as [string, number]);
     const ds = tiny.parallelize(data, 3);

@@ -6,14 +6,16 @@
  *   5 float64 · 6 utf8 string (varint bytes) · 7 latin1/ASCII string · 8 array (varint n, values)
  *   9 object (varint n, [string key, value]…) · 10 bigint (as string) · 11 Date (float64) · 12 bytes
  *   13 Map (varint n, [key, value]…) · 14 Set (varint n, values)
+ *   15 typed array (kind:u8 — index in TYPED_ARRAYS —, varint byte length, bytes in this machine's order)
  *
  * Records are plain data: anything else (functions, symbols, class instances, WeakMaps, cycles) fails with
  * WEIR_RECORD_NOT_SERIALIZABLE naming where in the record it sits — never encoded as a lossy `{}`.
  */
 import { bug, WeirError } from "../../errors/index.js";
-import { findUnencodable, isPlainObject, recordNotEncodable } from "./record-check.js";
+import { findUnencodable, isCodecTypedArray, isPlainObject, recordNotEncodable, TYPED_ARRAYS, type TypedArrayClass } from "./record-check.js";
 
 const NEED_MORE = Symbol("need more bytes");
+
 /** Thrown (without a stack) where a value has no encoding; {@link Encoder.write} turns it into the user's error. */
 const UNENCODABLE = Symbol("unencodable value");
 
@@ -157,6 +159,16 @@ export class Encoder {
           this.pos += v.length;
           return;
         }
+        if (isCodecTypedArray(v)) {
+          const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+          this.ensure(bytes.length + 11);
+          this.buf[this.pos++] = 15;
+          this.buf[this.pos++] = TYPED_ARRAYS.indexOf(v.constructor as TypedArrayClass);
+          this.varint(bytes.length);
+          this.buf.set(bytes, this.pos);
+          this.pos += bytes.length;
+          return;
+        }
         if (isPlainObject(v)) {
           const keys = Object.keys(v);
           this.ensure(1);
@@ -293,9 +305,21 @@ export class Decoder {
         for (let i = 0; i < n; i++) set.add(this.next());
         return set;
       }
+      case 15: {
+        this.need(1);
+        const Kind = TYPED_ARRAYS[this.buf[this.pos++]!];
+        const n = this.varint();
+        this.need(n);
+        if (Kind === undefined) break;
+        const copy = new ArrayBuffer(n); // aligned for the element type, unlike a slice of the read buffer
+        new Uint8Array(copy).set(this.buf.subarray(this.pos, this.pos + n));
+        this.pos += n;
+        return new Kind(copy);
+      }
       default:
-        throw new WeirError("WEIR_INTERNAL", `Corrupt record encoding: unknown tag ${tag} at byte ${this.pos - 1}: this is a bug in Weir`, { hint: "please report it" });
+        break;
     }
+    throw new WeirError("WEIR_INTERNAL", `Corrupt record encoding: unknown tag ${tag} at byte ${this.pos - 1}: this is a bug in Weir`, { hint: "please report it" });
   }
 
   /** Decode one value, or return `false` (position unchanged) when the buffer ends mid-value. */

@@ -13,7 +13,7 @@ import { ExecutionError } from "../../errors/index.js";
 import type { TaskPlan } from "./task-plan.js";
 
 /** The hint of every WEIR_RECORD_NOT_SERIALIZABLE error. @example `new ExecutionError(code, msg, { hint: RECORD_HINT })` */
-export const RECORD_HINT = "records must be plain data: strings, numbers, booleans, null, undefined, bigints, Dates, Uint8Arrays, "
+export const RECORD_HINT = "records must be plain data: strings, numbers, booleans, null, undefined, bigints, Dates, typed arrays (Uint8Array, Float64Array …), "
   + "and arrays, Maps, Sets and plain objects of those; convert class instances to plain objects ({ ...x } or x.toJSON()) and drop functions and symbols";
 
 /** Where a value that cannot be sent sits, and what it is. @example `{ path: "[1].f", what: "a function (f)" }` */
@@ -21,6 +21,17 @@ export interface ValueProblem {
   /** Property path from the top value ("" for the value itself), e.g. `[1].f` or `.get("k")`. */
   readonly path: string;
   readonly what: string;
+}
+
+/** A typed array constructor the codec knows. */
+export type TypedArrayClass = new (buffer: ArrayBuffer) => ArrayBufferView;
+/** Typed arrays the codec carries (Uint8Array has its own tag, 12); the index is the encoded kind byte. */
+export const TYPED_ARRAYS: readonly TypedArrayClass[] = [Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+
+/** Whether the codec encodes `v` as a typed array (tag 15): exactly one of TYPED_ARRAYS, not a subclass. @example `isCodecTypedArray(new Float64Array(2)) // true` */
+export function isCodecTypedArray(v: object): v is ArrayBufferView {
+  return ArrayBuffer.isView(v) && TYPED_ARRAYS.includes(v.constructor as TypedArrayClass);
 }
 
 /**
@@ -77,7 +88,7 @@ export function findUnencodable(v: unknown, ancestors = new Set<object>()): Valu
     case "function": case "symbol": return { path: "", what: describeValue(v) };
     default: break;
   }
-  if (v === null || v instanceof Date || v instanceof Uint8Array) return undefined;
+  if (v === null || v instanceof Date || v instanceof Uint8Array || isCodecTypedArray(v as object)) return undefined;
   const o = v as object;
   if (!Array.isArray(o) && !(o instanceof Map) && !(o instanceof Set) && !isPlainObject(o)) return { path: "", what: describeValue(o) };
   if (ancestors.has(o)) return { path: "", what: CYCLE };
