@@ -5,8 +5,9 @@
 // Compares, in the same run (median of R repetitions, engines alternating within each repetition):
 //   - raw DuckDB read_parquet over the same files without applying deletions (the engine's floor, 1.00);
 //   - Weir reading a copy of the table taken before the DELETE (same files, no DVs);
-//   - Weir reading the table with DVs;
-//   - hand-written DuckDB: one read_parquet, anti-joined with (file_index * 2^32 + position) keys;
+//   - Weir reading the table with DVs (each DV file filtered by its deleted runs, or a bit mask over its deleted span);
+//   - hand-written DuckDB: one read_parquet over all files, hash-anti-joined with (file_index * 2^32 + position) keys
+//     (the best single-scan formulation measured);
 //   - hand-written DuckDB in the form Weir used before: one read_parquet per file UNION ALL'ed, each filtered by
 //     `file_row_number NOT IN (SELECT unnest($positions))`.
 // Checks that everything reading with deletions agrees, and that the no-DV reads agree.

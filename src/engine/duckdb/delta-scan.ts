@@ -10,24 +10,18 @@
  *        ▼
  *   SELECT CAST(col AS type) …, CAST($partition AS type) … FROM read_parquet($files_of_group, union_by_name)
  *   UNION ALL …                          one branch per partition; columns absent from a group's files are NULL
- *   UNION ALL SELECT … FROM read_parquet($files_with_dv, file_row_number)
- *     ANTI JOIN (deleted keys) ON file_index * 2^32 + file_row_number = key
- *                                        files with a deletion vector: one scan across partitions (partition values
- *                                        looked up by file_index), one hash anti-join with every deleted row's key
+ *   UNION ALL SELECT … FROM read_parquet($file_with_dv, file_row_number) WHERE <kept rows>
+ *                                        a file with a deletion vector reads alone: its few deleted runs as
+ *                                        ranges, or a bit mask over its deleted span (keptRowsSql)
  * ```
- * The DV formulation was measured against the alternatives (bench/delta-dv-read.bench.ts, docs/benchmarks.md):
- * a branch per DV file with `NOT IN` pays a scan set-up and a join build per file; a BITSTRING mask with
- * `get_bit` is slower still (DuckDB copies a constant that large for every vector); `NOT (file_row_number
- * BETWEEN …)` chains cost per range per row. Runs of deleted positions are bound as (start, length) and expanded by DuckDB.
- *
  * Columns come out in table-schema order (partition columns where the schema has them), cast to the table's
  * types, so files written before a schema change read consistently.
  */
 import * as path from "node:path";
 import { WeirError } from "../../errors/index.js";
-import { readDeletionVectorShared, Snapshot, type DeltaFile, type PartitionValue, type VersionSpec } from "../../delta/index.js";
+import { readDeletionVectorShared, Snapshot, type DeltaFile, type VersionSpec } from "../../delta/index.js";
 import type { Scan } from "../../plan/index.js";
-import { t, toDuckDBType } from "../../types/index.js";
+import { toDuckDBType } from "../../types/index.js";
 import { quoteIdent, quoteString } from "../../util/index.js";
 import type { PlanCompiler } from "./compiler/compile-plan.js";
 import { INPUT_FILE_COLUMN } from "./compiler/compile-scan.js";
@@ -122,106 +116,82 @@ export async function deltaRelation(
   const hiddenNames = options.rowIndex ? [INPUT_FILE_COLUMN, ROW_INDEX_COLUMN] : [INPUT_FILE_COLUMN];
   const sqlNames = uniqueSqlNames([...names, ...hiddenNames]);
   const fields: Field[] = sqlNames.map((s, i) => ({ name: i < names.length ? names[i]! : hiddenNames[i - names.length]!, sqlName: s, qualifiers: [qualifier], hidden: i >= names.length }));
+  const parts = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
   const rowIndexSql = (value: string): string => (options.rowIndex ? `, ${value} AS ${quoteIdent(sqlNames[names.length + 1]!)}` : "");
   if (files.length === 0) {
     const cols = schema.fields.map((f, i) => `CAST(NULL AS ${toDuckDBType(f.type)}) AS ${quoteIdent(sqlNames[i]!)}`);
     return { sql: `SELECT ${cols.join(", ")}, CAST(NULL AS VARCHAR) AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("CAST(NULL AS BIGINT)")} LIMIT 0`, fields };
   }
   const present = await columnsPerFile(executor, files);
-  const deleted = await deletedRows(snapshot, files);
-  const parts = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
-  // The select list of one read_parquet over `group`: a partition column is a bound constant, or, when the
-  // group's files differ in it, looked up by the file's position in the list (the DV branch spans partitions).
-  const selectList = (group: readonly DeltaFile[]): string => {
-    const have = new Set(group.flatMap((f) => present.get(f.path) ?? []));
-    const cols = schema.fields.map((field, i) => {
-      const duck = toDuckDBType(field.type);
-      let value: string;
-      if (parts.has(field.name.toLowerCase())) {
-        const values = group.map((f) => f.partitionValues[field.name] ?? null);
-        const same = values.every((v) => samePartitionValue(v, values[0]!));
-        value = same ? `CAST(${params.bind(values[0], field.type)} AS ${duck})` : `CAST(list_extract(${params.bind(values, t.array(field.type))}, CAST(file_index AS BIGINT) + 1) AS ${duck})`;
-      } else if (have.has(field.name.toLowerCase())) value = `CAST(${quoteIdent(field.name)} AS ${duck})`;
-      else value = `CAST(NULL AS ${duck})`;
-      return `${value} AS ${quoteIdent(sqlNames[i]!)}`;
-    });
-    cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("file_row_number")}`);
-    return cols.join(", ");
-  };
-  const readParquet = (group: readonly DeltaFile[], rowNumbers: boolean): string =>
-    `read_parquet(${params.bind(group.map((f) => f.path))}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers ? ", file_row_number = true" : ""})`;
-
-  const branches: string[] = [];
-  // Files without a deletion vector: one read per partition.
   const groups = new Map<string, DeltaFile[]>();
-  for (const f of files.filter((f) => !deleted.has(f.path))) {
+  for (const f of files) {
     const key = JSON.stringify(snapshot.partitionColumns.map((c) => f.add.partitionValues[c] ?? null));
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);
   }
-  for (const group of groups.values()) branches.push(`SELECT ${selectList(group)} FROM ${readParquet(group, options.rowIndex === true)}`);
-  // Files with one: read together and anti-joined with their deleted (file, position) keys.
-  for (const group of deletionVectorGroups(files.filter((f) => deleted.has(f.path)), deleted, present)) {
-    const keyOf = group.length === 1 ? "file_row_number" : `CAST(file_index AS BIGINT) * ${KEY_STRIDE} + file_row_number`;
-    branches.push(`SELECT ${selectList(group)} FROM ${readParquet(group, true)} ANTI JOIN (${deletedKeysSql(group, deleted, params)}) AS ${DV_KEYS} ON ${keyOf} = ${DV_KEYS}.${DV_KEY}`);
+  const deleted = await deletedRows(snapshot, files);
+  const branches: string[] = [];
+  // Files with a deletion vector read alone, filtered by their deleted row positions (keptRowsSql).
+  const readGroups = [...groups.values()].flatMap((g) => [g.filter((f) => !deleted.has(f.path)), ...g.filter((f) => deleted.has(f.path)).map((f) => [f])]);
+  for (const group of readGroups.filter((g) => g.length > 0)) {
+    const have = new Set(group.flatMap((f) => present.get(f.path) ?? []));
+    const first = group[0]!;
+    const cols = schema.fields.map((field, i) => {
+      const duck = toDuckDBType(field.type);
+      let value: string;
+      if (parts.has(field.name.toLowerCase())) value = `CAST(${params.bind(first.partitionValues[field.name] ?? null, field.type)} AS ${duck})`;
+      else if (have.has(field.name.toLowerCase())) value = `CAST(${quoteIdent(field.name)} AS ${duck})`;
+      else value = `CAST(NULL AS ${duck})`;
+      return `${value} AS ${quoteIdent(sqlNames[i]!)}`;
+    });
+    cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("file_row_number")}`);
+    const fileList = params.bind(group.map((f) => f.path));
+    const rows = deleted.get(first.path);
+    const rowNumbers = options.rowIndex || rows ? ", file_row_number = true" : "";
+    const where = rows ? ` WHERE ${keptRowsSql(rows, params)}` : "";
+    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})${where}`);
   }
   return { sql: branches.length === 1 ? branches[0]! : branches.map((b) => `(${b})`).join(" UNION ALL "), fields };
 }
 
-/** Deleted rows are keyed by file_index * 2^32 + position: exact in a DOUBLE for up to 2^21 files of up to 2^32 rows. */
-const KEY_STRIDE = 2 ** 32;
-const MAX_FILES_PER_SCAN = 2 ** 20;
-const DV_KEYS = quoteIdent("__weir_deleted");
-const DV_KEY = quoteIdent("__weir_deleted_key");
+/** At most this many runs of deleted positions are filtered as ranges; more go through a bit mask. */
+const MAX_RANGES = 4;
+/** Masks span at most this many positions (16 MiB); a wider span falls back to ranges. */
+const MAX_MASK_SPAN = 2 ** 27;
 
 /**
- * How the files with a deletion vector are read: all in one scan (in chunks of 2^20), or each alone (keyed by
- * position only) when a data file has a column named `file_index` (it would hide DuckDB's virtual column) or a
- * file deletes a position past 2^32 (the key would overflow).
+ * The filter keeping the rows of one file whose positions (ascending, distinct) its deletion vector does not hold:
+ *
+ * ```
+ *   few runs:  NOT (file_row_number BETWEEN a1 AND b1 OR …)
+ *   else:      get_bit(mask, clamp(file_row_number - lo + 1, 0, hi - lo + 2)) = 0
+ *              mask = 0 · one bit per position lo..hi (1 = deleted) · 0, so rows outside [lo, hi] hit a 0 pad bit
+ * ```
+ * DuckDB copies a constant argument into every vector it evaluates, so the mask spans only [lo, hi]; a hash
+ * anti-join on (file, position) keys, one mask over all files, and CASE trees of small masks measured slower
+ * (docs/benchmarks.md, bench/delta-dv-read.bench.ts).
  */
-function deletionVectorGroups(files: readonly DeltaFile[], deleted: ReadonlyMap<string, readonly number[]>, present: ReadonlyMap<string, string[]>): DeltaFile[][] {
-  const alone = files.some((f) => present.get(f.path)?.includes("file_index") || (deleted.get(f.path)!.at(-1) ?? 0) >= KEY_STRIDE);
-  if (alone) return files.map((f) => [f]);
-  const out: DeltaFile[][] = [];
-  for (let i = 0; i < files.length; i += MAX_FILES_PER_SCAN) out.push(files.slice(i, i + MAX_FILES_PER_SCAN));
-  return out;
-}
-
-/**
- * The build side of the anti-join: one BIGINT key per deleted row of `group` (file_index * 2^32 + position, or
- * the position alone for a one-file group). Runs of consecutive positions (a DELETE of a range) travel as
- * (first key, length) pairs expanded by DuckDB, so a file losing 1M contiguous rows binds two numbers.
- */
-function deletedKeysSql(group: readonly DeltaFile[], deleted: ReadonlyMap<string, readonly number[]>, params: ParamCollector): string {
-  const stride = group.length === 1 ? 0 : KEY_STRIDE;
-  const starts: number[] = [];
-  const lengths: number[] = [];
-  let count = 0;
-  group.forEach((f, i) => {
-    const rows = deleted.get(f.path)!;
-    count += rows.length;
-    for (let j = 0; j < rows.length;) {
-      let k = j;
-      while (k + 1 < rows.length && rows[k + 1] === rows[k]! + 1) k++;
-      starts.push(i * stride + rows[j]!);
-      lengths.push(k - j + 1);
-      j = k + 1;
-    }
-  });
-  const bigints = t.array(t.float64());
-  if (starts.length * 2 > count) {
-    const keys: number[] = [];
-    group.forEach((f, i) => { for (const p of deleted.get(f.path)!) keys.push(i * stride + p); });
-    return `SELECT unnest(CAST(${params.bind(keys, bigints)} AS BIGINT[])) AS ${DV_KEY}`;
+function keptRowsSql(rows: readonly number[], params: ParamCollector): string {
+  const runs: [number, number][] = [];
+  for (let j = 0; j < rows.length;) {
+    let k = j;
+    while (k + 1 < rows.length && rows[k + 1] === rows[k]! + 1) k++;
+    runs.push([rows[j]!, rows[k]!]);
+    j = k + 1;
   }
-  return `SELECT unnest(range(s, s + n)) AS ${DV_KEY} FROM (SELECT unnest(CAST(${params.bind(starts, bigints)} AS BIGINT[])) AS s, unnest(CAST(${params.bind(lengths, bigints)} AS BIGINT[])) AS n)`;
-}
-
-function samePartitionValue(a: PartitionValue, b: PartitionValue): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
-  return a === b;
+  const lo = rows[0]!;
+  const hi = rows[rows.length - 1]!;
+  if (runs.length <= MAX_RANGES || hi - lo >= MAX_MASK_SPAN) {
+    const ranges = runs.map(([a, b]) => (a === b ? `file_row_number = ${params.bind(a)}` : `file_row_number BETWEEN ${params.bind(a)} AND ${params.bind(b)}`));
+    return `NOT (${ranges.join(" OR ")})`;
+  }
+  const mask = new Uint8Array(Math.ceil((hi - lo + 3) / 8));
+  for (const p of rows) {
+    const bit = p - lo + 1;
+    mask[bit >> 3]! |= 0x80 >> (bit & 7);
+  }
+  return `get_bit(CAST(${params.bind(mask)} AS BIT), CAST(least(greatest(file_row_number - ${params.bind(lo - 1)}, 0), ${params.bind(hi - lo + 2)}) AS INTEGER)) = 0`;
 }
 
 /** The deleted row positions of each file carrying a deletion vector (PROTOCOL.md "Deletion Vectors"). */

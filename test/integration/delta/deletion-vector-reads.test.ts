@@ -1,8 +1,8 @@
 /**
- * Reading tables where many files carry deletion vectors, mixed with files that carry none: the scan reads the
- * DV files together and anti-joins their deleted (file, position) keys. Checked against the exact rows a plain
- * model of the operations expects, partitioned (the DV scan spans partitions of several types) and not, with
- * scattered and contiguous deletions; DML on top of DV files checks that the row positions the scan reports
+ * Reading tables where many files carry deletion vectors, mixed with files that carry none: each DV file is
+ * filtered by its deleted runs (few) or a bit mask over its deleted span. Checked against the exact rows a plain
+ * model of the operations expects, partitioned (by string, date and int) and not, with scattered and
+ * contiguous deletions; DML on top of DV files checks that the row positions the scan reports
  * (`rowIndex`) are the files' physical positions, and a direct `deltaRelation` read checks every position.
  */
 import assert from "node:assert/strict";
@@ -94,15 +94,15 @@ for (const partitioned of [false, true]) {
   test(`many files with deletion vectors among files without (${partitioned ? "partitioned by string, date, int" : "unpartitioned"}): reads, DML and row positions are exact`, async () => {
     let { root, rows } = await table(partitioned ? "parts" : "flat", partitioned);
     const dt = await DeltaTable.forPath(spark, root);
-    // Scattered deletions in the first 6 appends' files (the scan binds one key per deleted row) …
+    // Scattered deletions in the first 6 appends' files (filtered through bit masks) …
     await dt.delete("id % 7 = 3 AND id < 1800");
     rows = rows.filter((r) => !(r.id % 7 === 3 && r.id < 1800));
     assert.deepEqual(await read(root), expected(rows));
-    assert.doesNotMatch(await scanSql(root), /range\(s, s \+ n\)/);
-    // … then contiguous runs, one in a file that had no DV (bound as runs of keys).
+    assert.match(await scanSql(root), /get_bit\(/);
+    // … then contiguous runs, one in a file that had no DV (filtered as ranges).
     await dt.delete("id BETWEEN 100 AND 250 OR id BETWEEN 2400 AND 2599");
     rows = rows.filter((r) => !((r.id >= 100 && r.id <= 250) || (r.id >= 2400 && r.id <= 2599)));
-    assert.match(await scanSql(root), /range\(s, s \+ n\)/);
+    assert.match(await scanSql(root), /NOT \(file_row_number BETWEEN \$\w+ AND \$\w+\)/);
     const snap = await snapshot(root);
     const withDv = snap.files.filter((f) => f.add.deletionVector).length;
     assert.ok(withDv >= (partitioned ? 30 : 6), `many files carry a DV (${withDv})`);
@@ -129,17 +129,22 @@ for (const partitioned of [false, true]) {
   });
 }
 
-test("a data column named file_index does not confuse the DV scan (each DV file is then read alone)", async () => {
-  const root = path.join(tmp, "file-index-column");
+test("the bit mask and range filters keep rows at the edges: first and last positions, rows just outside the deleted span, 4 vs 5 runs", async () => {
+  const root = path.join(tmp, "edges");
   for (let b = 0; b < 3; b++) {
-    await spark.sql(`SELECT CAST(range AS BIGINT) AS id, CAST(${7 - b} AS BIGINT) AS file_index FROM range(${b * 100}, ${b * 100 + 100})`)
+    await spark.sql(`SELECT CAST(range AS BIGINT) AS id FROM range(${b * 1000}, ${b * 1000 + 1000})`)
       .write.format("delta").mode("append").option("delta.enableDeletionVectors", "true").save(root);
   }
-  await (await DeltaTable.forPath(spark, root)).delete("id % 10 = 0 AND id < 200");
-  const got = ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => `${Number(r.id)}:${Number(r.file_index)}`).sort();
-  const want = Array.from({ length: 300 }, (_, id) => id).filter((id) => !(id % 10 === 0 && id < 200)).map((id) => `${id}:${7 - Math.floor(id / 100)}`).sort();
-  assert.deepEqual(got, want);
-  await (await DeltaTable.forPath(spark, root)).update(col("id").equalTo(55), { file_index: lit(0) });
-  const row = ((await spark.read.format("delta").load(root).filter(col("id").equalTo(55)).collect()) as R[]).map((r) => Number(r.file_index));
-  assert.deepEqual(row, [0]);
+  const gone = (id: number): boolean =>
+    [0, 10, 20, 30, 40, 50, 999].includes(id) // file 1: the first and last rows, 7 runs (mask spanning the whole file)
+    || (id >= 1000 && id <= 1009) || id === 1100 || (id >= 1500 && id <= 1600) || id === 1999 // file 2: 4 runs (ranges)
+    || [2001, 2003, 2005, 2007, 2998].includes(id); // file 3: 5 runs (mask over 2001..2998; 2000 and 2999 stay)
+  const ids = Array.from({ length: 3000 }, (_, id) => id);
+  await (await DeltaTable.forPath(spark, root)).delete(`id IN (${ids.filter(gone).join(", ")})`);
+  const got = ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => Number(r.id)).sort((a, b) => a - b);
+  assert.deepEqual(got, ids.filter((id) => !gone(id)));
+  const sql = await scanSql(root);
+  assert.equal(sql.match(/get_bit\(/g)?.length, 2, "two files filtered by a mask");
+  assert.match(sql, /NOT \(file_row_number BETWEEN \$\w+ AND \$\w+ OR file_row_number = \$\w+ OR file_row_number BETWEEN \$\w+ AND \$\w+ OR file_row_number = \$\w+\)/);
+  await assertRowPositions(root);
 });
