@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { crc32 } from "node:zlib";
 import { after, before, test } from "node:test";
-import { decodeRoaring32, decodeRoaringBitmapArray, deletionVectorPath, DV_PORTABLE_MAGIC, readDeletionVector, z85Decode, z85DecodeUuid, Z85_ALPHABET } from "../../src/delta/index.js";
+import { decodeRoaring32, decodeRoaringBitmapArray, deletionVectorPath, DV_PORTABLE_MAGIC, readDeletionVector, readDeletionVectorShared, z85Decode, z85DecodeUuid, Z85_ALPHABET } from "../../src/delta/index.js";
 import { DeltaError } from "../../src/errors/index.js";
 import { Session } from "../../src/index.js";
 
@@ -148,6 +148,26 @@ test("readDeletionVector: 'u' with a prefix and offsets, 'p' absolute, 'i' inlin
     (e: unknown) => e instanceof DeltaError && e.code === "WEIR_DELTA_CORRUPT_LOG" && /CRC-32/.test(e.message));
   await assert.rejects(readDeletionVector(dir, { storageType: "u", pathOrInlineDv: "zz" + uuidZ85, offset: 1, sizeInBytes: 36, cardinality: 2 }),
     (e: unknown) => e instanceof DeltaError && e.code === "WEIR_DELTA_MISSING_FILE");
+});
+
+test("readDeletionVectorShared decodes a descriptor object once (scan and DML share it); a new descriptor object reads and checks the file again", async () => {
+  const uuidZ85 = "vBn[lx{q8@P<9BNH/isB";
+  const a = dvBitmap([3, 4, 7]);
+  const { file, offsets } = dvFile([a]);
+  const target = deletionVectorPath(dir, { storageType: "u", pathOrInlineDv: uuidZ85, sizeInBytes: 0, cardinality: 0 })!;
+  writeFileSync(target, file);
+  const descriptor = { storageType: "u", pathOrInlineDv: uuidZ85, offset: offsets[0], sizeInBytes: a.length, cardinality: 3 };
+  const first = await readDeletionVectorShared(dir, descriptor);
+  assert.deepEqual(first, [3, 4, 7]);
+  assert.equal(await readDeletionVectorShared(dir, descriptor), first, "the same decoded positions, not a second decode");
+  const broken = Buffer.from(file); broken[offsets[0]! + 10]! ^= 0xff; writeFileSync(target, broken);
+  assert.equal(await readDeletionVectorShared(dir, descriptor), first);
+  await assert.rejects(readDeletionVectorShared(dir, { ...descriptor }), /CRC-32/);
+  // A failed read is not remembered: once the file is whole again, the same descriptor object reads.
+  const again = { ...descriptor };
+  await assert.rejects(readDeletionVectorShared(dir, again), /CRC-32/);
+  writeFileSync(target, file);
+  assert.deepEqual(await readDeletionVectorShared(dir, again), [3, 4, 7]);
 });
 
 test("a table whose deletion vector is inline in the log reads without the deleted rows", async () => {
