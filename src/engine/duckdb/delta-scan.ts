@@ -10,9 +10,12 @@
  *        ▼
  *   SELECT CAST(col AS type) …, CAST($partition AS type) … FROM read_parquet($files_of_group, union_by_name)
  *   UNION ALL …                          one branch per partition; columns absent from a group's files are NULL
- *   UNION ALL SELECT … FROM read_parquet($file_with_dv, file_row_number) WHERE <kept rows>
- *                                        a file with a deletion vector reads alone: its few deleted runs as
- *                                        ranges, or a bit mask over its deleted span (keptRowsSql)
+ *   UNION ALL SELECT … FROM read_parquet($small_files_with_dv, file_row_number)
+ *     ANTI JOIN (deleted keys) ON file_index * 2^32 + file_row_number = key
+ *                                        a partition's small files with a deletion vector (< 50k rows), together
+ *   UNION ALL SELECT … FROM read_parquet($large_file_with_dv, file_row_number) WHERE <kept rows>
+ *                                        a larger file with a deletion vector reads alone: its few deleted runs
+ *                                        as ranges, or a bit mask over its deleted span (keptRowsSql)
  * ```
  * Columns come out in table-schema order (partition columns where the schema has them), cast to the table's
  * types, so files written before a schema change read consistently.
@@ -21,7 +24,7 @@ import * as path from "node:path";
 import { WeirError } from "../../errors/index.js";
 import { readDeletionVectorShared, Snapshot, type DeltaFile, type VersionSpec } from "../../delta/index.js";
 import type { Scan } from "../../plan/index.js";
-import { toDuckDBType } from "../../types/index.js";
+import { t, toDuckDBType } from "../../types/index.js";
 import { quoteIdent, quoteString } from "../../util/index.js";
 import type { PlanCompiler } from "./compiler/compile-plan.js";
 import { INPUT_FILE_COLUMN } from "./compiler/compile-scan.js";
@@ -132,11 +135,9 @@ export async function deltaRelation(
   }
   const deleted = await deletedRows(snapshot, files);
   const branches: string[] = [];
-  // Files with a deletion vector read alone, filtered by their deleted row positions (keptRowsSql).
-  const readGroups = [...groups.values()].flatMap((g) => [g.filter((f) => !deleted.has(f.path)), ...g.filter((f) => deleted.has(f.path)).map((f) => [f])]);
-  for (const group of readGroups.filter((g) => g.length > 0)) {
-    const have = new Set(group.flatMap((f) => present.get(f.path) ?? []));
-    const first = group[0]!;
+  for (const group of [...groups.values()].flatMap((g) => readGroups(g, deleted, present))) {
+    const have = new Set(group.files.flatMap((f) => present.get(f.path) ?? []));
+    const first = group.files[0]!;
     const cols = schema.fields.map((field, i) => {
       const duck = toDuckDBType(field.type);
       let value: string;
@@ -146,13 +147,57 @@ export async function deltaRelation(
       return `${value} AS ${quoteIdent(sqlNames[i]!)}`;
     });
     cols.push(`${quoteIdent(INPUT_FILE_COLUMN)} AS ${quoteIdent(sqlNames[names.length]!)}${rowIndexSql("file_row_number")}`);
-    const fileList = params.bind(group.map((f) => f.path));
-    const rows = deleted.get(first.path);
-    const rowNumbers = options.rowIndex || rows ? ", file_row_number = true" : "";
-    const where = rows ? ` WHERE ${keptRowsSql(rows, params)}` : "";
-    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})${where}`);
+    const fileList = params.bind(group.files.map((f) => f.path));
+    const rowNumbers = options.rowIndex || group.kind !== "plain" ? ", file_row_number = true" : "";
+    let filter = "";
+    if (group.kind === "alone") filter = ` WHERE ${keptRowsSql(deleted.get(first.path)!, params)}`;
+    if (group.kind === "together") filter = ` ANTI JOIN (${deletedKeysSql(group.files, deleted, params)}) AS ${DELETED} ON CAST(file_index AS BIGINT) * ${KEY_STRIDE} + file_row_number = ${DELETED}.${DELETED_KEY}`;
+    branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})${filter}`);
   }
   return { sql: branches.length === 1 ? branches[0]! : branches.map((b) => `(${b})`).join(" UNION ALL "), fields };
+}
+
+/** One read_parquet of a partition's files: without DVs, DV files read together (anti-join), or one DV file alone. */
+interface ReadGroup {
+  readonly kind: "plain" | "together" | "alone";
+  readonly files: readonly DeltaFile[];
+}
+
+/**
+ * DV files with fewer physical rows than this are read together, anti-joined with their (file, position) keys;
+ * larger ones are read alone with a row filter. A branch costs ~1.5 ms to set up and the hash anti-join ~30 ns a
+ * row; they break even around 25–50k rows a file (docs/benchmarks.md).
+ */
+const SMALL_FILE_ROWS = 50_000;
+/** Deleted rows of a group read together are keyed file_index * 2^32 + position (exact in a DOUBLE). */
+const KEY_STRIDE = 2 ** 32;
+const MAX_FILES_TOGETHER = 2 ** 20;
+const DELETED = quoteIdent("__weir_deleted");
+const DELETED_KEY = quoteIdent("__weir_deleted_key");
+
+/**
+ * How one partition's files are read: those without a deletion vector together; small DV files together (two or
+ * more, none holding a column named `file_index`, which would hide DuckDB's virtual column); every other DV file alone.
+ */
+function readGroups(files: readonly DeltaFile[], deleted: ReadonlyMap<string, readonly number[]>, present: ReadonlyMap<string, string[]>): ReadGroup[] {
+  const out: ReadGroup[] = [];
+  const plain = files.filter((f) => !deleted.has(f.path));
+  if (plain.length) out.push({ kind: "plain", files: plain });
+  const small = files.filter((f) => deleted.has(f.path) && (f.stats?.numRecords ?? Infinity) < SMALL_FILE_ROWS && !present.get(f.path)?.includes("file_index"));
+  const together = small.length >= 2 ? small : [];
+  for (let i = 0; i < together.length; i += MAX_FILES_TOGETHER) out.push({ kind: "together", files: together.slice(i, i + MAX_FILES_TOGETHER) });
+  const joined = new Set(together);
+  for (const f of files) if (deleted.has(f.path) && !joined.has(f)) out.push({ kind: "alone", files: [f] });
+  return out;
+}
+
+/** The build side of a together group's anti-join: one BIGINT key per deleted row, file_index * 2^32 + position. */
+function deletedKeysSql(files: readonly DeltaFile[], deleted: ReadonlyMap<string, readonly number[]>, params: ParamCollector): string {
+  const keys: number[] = [];
+  files.forEach((f, i) => {
+    for (const p of deleted.get(f.path)!) keys.push(i * KEY_STRIDE + p);
+  });
+  return `SELECT unnest(CAST(${params.bind(keys, t.array(t.float64()))} AS BIGINT[])) AS ${DELETED_KEY}`;
 }
 
 /** At most this many runs of deleted positions are filtered as ranges; more go through a bit mask. */

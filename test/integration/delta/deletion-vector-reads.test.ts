@@ -94,15 +94,14 @@ for (const partitioned of [false, true]) {
   test(`many files with deletion vectors among files without (${partitioned ? "partitioned by string, date, int" : "unpartitioned"}): reads, DML and row positions are exact`, async () => {
     let { root, rows } = await table(partitioned ? "parts" : "flat", partitioned);
     const dt = await DeltaTable.forPath(spark, root);
-    // Scattered deletions in the first 6 appends' files (filtered through bit masks) …
+    // Scattered deletions in the first 6 appends' files (small files: read together, anti-joined) …
     await dt.delete("id % 7 = 3 AND id < 1800");
     rows = rows.filter((r) => !(r.id % 7 === 3 && r.id < 1800));
     assert.deepEqual(await read(root), expected(rows));
-    assert.match(await scanSql(root), /get_bit\(/);
-    // … then contiguous runs, one in a file that had no DV (filtered as ranges).
+    assert.match(await scanSql(root), /ANTI JOIN/);
+    // … then contiguous runs, one in a file that had no DV.
     await dt.delete("id BETWEEN 100 AND 250 OR id BETWEEN 2400 AND 2599");
     rows = rows.filter((r) => !((r.id >= 100 && r.id <= 250) || (r.id >= 2400 && r.id <= 2599)));
-    assert.match(await scanSql(root), /NOT \(file_row_number BETWEEN \$\w+ AND \$\w+\)/);
     const snap = await snapshot(root);
     const withDv = snap.files.filter((f) => f.add.deletionVector).length;
     assert.ok(withDv >= (partitioned ? 30 : 6), `many files carry a DV (${withDv})`);
@@ -129,22 +128,32 @@ for (const partitioned of [false, true]) {
   });
 }
 
-test("the bit mask and range filters keep rows at the edges: first and last positions, rows just outside the deleted span, 4 vs 5 runs", async () => {
+test("large DV files read alone: the bit mask and range filters keep first and last positions, rows just outside the deleted span, 4 vs 5 runs", async () => {
   const root = path.join(tmp, "edges");
+  const per = 60_000; // above the size below which DV files are read together
   for (let b = 0; b < 3; b++) {
-    await spark.sql(`SELECT CAST(range AS BIGINT) AS id FROM range(${b * 1000}, ${b * 1000 + 1000})`)
+    await spark.sql(`SELECT CAST(range AS BIGINT) AS id FROM range(${b * per}, ${(b + 1) * per})`)
       .write.format("delta").mode("append").option("delta.enableDeletionVectors", "true").save(root);
   }
+  const p2 = per;
+  const p3 = 2 * per;
   const gone = (id: number): boolean =>
-    [0, 10, 20, 30, 40, 50, 999].includes(id) // file 1: the first and last rows, 7 runs (mask spanning the whole file)
-    || (id >= 1000 && id <= 1009) || id === 1100 || (id >= 1500 && id <= 1600) || id === 1999 // file 2: 4 runs (ranges)
-    || [2001, 2003, 2005, 2007, 2998].includes(id); // file 3: 5 runs (mask over 2001..2998; 2000 and 2999 stay)
-  const ids = Array.from({ length: 3000 }, (_, id) => id);
-  await (await DeltaTable.forPath(spark, root)).delete(`id IN (${ids.filter(gone).join(", ")})`);
-  const got = ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => Number(r.id)).sort((a, b) => a - b);
-  assert.deepEqual(got, ids.filter((id) => !gone(id)));
+    [0, 10, 20, 30, 40, 50, per - 1].includes(id) // file 1: the first and last rows, 7 runs (a mask spanning the file)
+    || (id >= p2 && id <= p2 + 9) || id === p2 + 100 || (id >= p2 + 500 && id <= p2 + 600) || id === p3 - 1 // file 2: 4 runs (ranges)
+    || [p3 + 1, p3 + 3, p3 + 5, p3 + 7, p3 + per - 2].includes(id); // file 3: 5 runs (a mask over its span; p3 and the last row stay)
+  let ids = Array.from({ length: 3 * per }, (_, id) => id).filter((id) => !gone(id));
+  const dt = await DeltaTable.forPath(spark, root);
+  await dt.delete(`id IN (${Array.from({ length: 3 * per }, (_, id) => id).filter(gone).join(", ")})`);
+  const readIds = async (): Promise<number[]> => ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => Number(r.id)).sort((a, b) => a - b);
+  assert.deepEqual(await readIds(), ids);
   const sql = await scanSql(root);
   assert.equal(sql.match(/get_bit\(/g)?.length, 2, "two files filtered by a mask");
   assert.match(sql, /NOT \(file_row_number BETWEEN \$\w+ AND \$\w+ OR file_row_number = \$\w+ OR file_row_number BETWEEN \$\w+ AND \$\w+ OR file_row_number = \$\w+\)/);
+  assert.doesNotMatch(sql, /ANTI JOIN/);
+  await assertRowPositions(root);
+  // DML through the row filters: the positions it marks are the right rows.
+  await dt.delete(`id IN (1, ${p2 + 10}, ${p3}, ${p3 + per - 1})`);
+  ids = ids.filter((id) => ![1, p2 + 10, p3, p3 + per - 1].includes(id));
+  assert.deepEqual(await readIds(), ids);
   await assertRowPositions(root);
 });
