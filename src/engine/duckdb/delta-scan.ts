@@ -165,8 +165,8 @@ interface ReadGroup {
 
 /**
  * DV files with fewer physical rows than this are read together, anti-joined with their (file, position) keys;
- * larger ones are read alone with a row filter. A branch costs ~1.5 ms to set up and the hash anti-join ~30 ns a
- * row; they break even around 25–50k rows a file (docs/benchmarks.md).
+ * larger ones are read alone with a row filter. A filtered branch costs ~0.5 ms to set up and the hash anti-join
+ * ~30 ns a row; they break even around 25–50k rows a file (docs/benchmarks.md).
  */
 const SMALL_FILE_ROWS = 50_000;
 /** Deleted rows of a group read together are keyed file_index * 2^32 + position (exact in a DOUBLE). */
@@ -183,7 +183,8 @@ function readGroups(files: readonly DeltaFile[], deleted: ReadonlyMap<string, re
   const out: ReadGroup[] = [];
   const plain = files.filter((f) => !deleted.has(f.path));
   if (plain.length) out.push({ kind: "plain", files: plain });
-  const small = files.filter((f) => deleted.has(f.path) && (f.stats?.numRecords ?? Infinity) < SMALL_FILE_ROWS && !present.get(f.path)?.includes("file_index"));
+  const small = files.filter((f) => deleted.has(f.path) && (f.stats?.numRecords ?? Infinity) < SMALL_FILE_ROWS
+    && deleted.get(f.path)!.at(-1)! < KEY_STRIDE && !present.get(f.path)?.includes("file_index"));
   const together = small.length >= 2 ? small : [];
   for (let i = 0; i < together.length; i += MAX_FILES_TOGETHER) out.push({ kind: "together", files: together.slice(i, i + MAX_FILES_TOGETHER) });
   const joined = new Set(together);

@@ -157,3 +157,17 @@ test("large DV files read alone: the bit mask and range filters keep first and l
   assert.deepEqual(await readIds(), ids);
   await assertRowPositions(root);
 });
+
+test("a data column named file_index keeps small DV files apart (it would hide DuckDB's virtual column)", async () => {
+  const root = path.join(tmp, "file-index-column");
+  for (let b = 0; b < 3; b++) {
+    await spark.sql(`SELECT CAST(range AS BIGINT) AS id, CAST(${7 - b} AS BIGINT) AS file_index FROM range(${b * 100}, ${b * 100 + 100})`)
+      .write.format("delta").mode("append").option("delta.enableDeletionVectors", "true").save(root);
+  }
+  await (await DeltaTable.forPath(spark, root)).delete("id % 10 = 0 AND id < 200");
+  const got = ((await spark.read.format("delta").load(root).collect()) as R[]).map((r) => `${Number(r.id)}:${Number(r.file_index)}`).sort();
+  const want = Array.from({ length: 300 }, (_, id) => id).filter((id) => !(id % 10 === 0 && id < 200)).map((id) => `${id}:${7 - Math.floor(id / 100)}`).sort();
+  assert.deepEqual(got, want);
+  assert.doesNotMatch(await scanSql(root), /ANTI JOIN/);
+  await assertRowPositions(root);
+});
