@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Session, fnRef, WeirError, type Dataset } from "../../src/index.js";
-import type { failOnce, logThenUnsendable } from "./helpers.js";
+import type { failOnce, logThenUnsendable, weirErrorOnce } from "./helpers.js";
 
 let spark: Session;
 let dir: string;
@@ -18,6 +18,7 @@ after(async () => {
 });
 
 const failOnceRef = fnRef<typeof failOnce>(new URL("./helpers.ts", import.meta.url), "failOnce");
+const weirErrorOnceRef = fnRef<typeof weirErrorOnce>(new URL("./helpers.ts", import.meta.url), "weirErrorOnce");
 const logThenUnsendableRef = fnRef<typeof logThenUnsendable>(new URL("./helpers.ts", import.meta.url), "logThenUnsendable");
 
 /** Asserts a WEIR_RECORD_NOT_SERIALIZABLE error whose message matches `message`, with the plain-data hint. */
@@ -52,6 +53,13 @@ describe("task failures", () => {
     const marker = path.join(dir, "throw-once");
     const out = await spark.parallelize([[marker, "throw", 5]] as [string, string, number][], 1).map(failOnceRef).collect();
     assert.deepEqual(out, [10]);
+  });
+
+  test("a transient WeirError from user code calling Weir (a dropped Postgres connection) is retried, not failed at once", async () => {
+    const marker = path.join(dir, "weir-error-once");
+    const out = await spark.parallelize([[marker, 4]] as [string, number][], 1).map(weirErrorOnceRef).collect();
+    assert.ok(existsSync(marker), "the first attempt threw");
+    assert.deepEqual(out, [8]);
   });
 
   test("a worker that dies (process.exit) is replaced and its task retried", async () => {

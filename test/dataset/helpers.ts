@@ -1,5 +1,6 @@
 /** Functions exported for fnRef() tests: workers import this module by URL. */
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { WeirError } from "../../src/errors/index.js";
 
 export function tokenize(line: string): string[] {
   return line.split(/\s+/).filter((w) => w !== "");
@@ -16,6 +17,19 @@ export function failOnce(x: [string, string, number]): number {
     writeFileSync(marker, "1");
     if (mode === "exit") process.exit(3);
     throw new Error("transient failure");
+  }
+  return v * 2;
+}
+
+/**
+ * Throws the WeirError user code calling Weir gets for a dropped Postgres connection the first time it sees
+ * `marker` missing, then succeeds: a transient failure that carries a Weir code.
+ */
+export function weirErrorOnce(x: [string, number]): number {
+  const [marker, v] = x;
+  if (!existsSync(marker)) {
+    writeFileSync(marker, "1");
+    throw new WeirError("WEIR_POSTGRES_CONNECTION", "Postgres connection lost during COPY", { hint: "check the server; the load can be rerun" });
   }
   return v * 2;
 }

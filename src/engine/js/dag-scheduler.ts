@@ -9,7 +9,7 @@
  *   missing/truncated shuffle file (FetchFailed) ─▶ rerun that map stage, retry the task
  *   truncated cached DISK block ─▶ drop it, retry the task (which recomputes it); see task-failure.ts
  *   a parallelize() record or a result that is not plain data ─▶ WEIR_RECORD_NOT_SERIALIZABLE, at once
- *   a Weir check failed in the task (a WeirError, e.g. zip's element counts) ─▶ that error, at once (no retry)
+ *   a Weir check failed in the task (zip's element counts, a fnRef() that cannot load) ─▶ that error, at once (no retry)
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";

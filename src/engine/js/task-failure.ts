@@ -5,19 +5,28 @@
  *   a shuffle file missing / truncated / corrupt (FetchFailed) ─▶ "refetch": rerun the map stages, retry
  *   a cached DISK block truncated / corrupt ─▶ drop the block ─▶ "recompute": retry, which recomputes it
  *   a checkpoint or spooled-source file corrupt ─▶ fail now: WEIR_RECORD_FILE_CORRUPT (nothing to recompute from)
- *   a Weir check failed in the task (a WeirError: a record not plain data, zip's element counts) ─▶ fail now, with
- *     its code and hint: the input breaks the operation's contract, a retry cannot help (WEIR_INTERNAL is retried)
- *   anything else (the user function threw, the worker died) ─▶ "retry" (counted against maxFailures)
+ *   a Weir check failed in the task (a record not plain data, zip's element counts, a fnRef() that cannot load)
+ *     ─▶ fail now, with its code and hint: the input breaks the operation's contract, a retry cannot help
+ *   anything else (the user function threw — even a WeirError from user code calling Weir, such as a dropped
+ *     Postgres connection —, the worker died) ─▶ "retry" (counted against maxFailures)
  *
  * The worker's error names the corrupt file (`file`); it is matched against the files the task's plan read, so
  * only an input of this task is ever dropped or blamed.
  */
 import { rmSync } from "node:fs";
-import { ERROR_CODES, ExecutionError, type ErrorCode } from "../../errors/index.js";
+import { ExecutionError, type ErrorCode } from "../../errors/index.js";
 import type { LineageNode } from "./lineage.js";
 import { problemText, RECORD_HINT, type ValueProblem } from "./record-check.js";
 import type { TaskPlan } from "./task-plan.js";
 import { TaskError, UnsendableTaskError, WorkerDiedError } from "./worker-pool.js";
+
+/**
+ * The codes of Weir's own checks inside a task, which fail the same way on every attempt: zip's element counts
+ * (WEIR_INVALID_ARGUMENT), a record that is not plain data, a fnRef() whose module or export cannot be loaded. Any
+ * other code a task reports is retried: it comes from user code calling Weir (WEIR_POSTGRES_CONNECTION,
+ * WEIR_DELTA_CONCURRENT_MODIFICATION, WEIR_DELTA_LOG_IO …), where a retry is what saves the job.
+ */
+const FINAL_CODES: ReadonlySet<string> = new Set<ErrorCode>(["WEIR_INVALID_ARGUMENT", "WEIR_RECORD_NOT_SERIALIZABLE", "WEIR_FUNCTION_NOT_SERIALIZABLE"]);
 
 /** Where a task ran, for messages. @example `{ stageId: 3, stageName: "map", partition: 0 }` */
 export interface TaskPlace { readonly stageId: number; readonly stageName: string; readonly partition: number }
@@ -39,7 +48,7 @@ export function classifyFailure(e: unknown, node: LineageNode, plan: TaskPlan, p
   if (!(e instanceof TaskError)) return e instanceof WorkerDiedError ? { kind: "retry" } : { kind: "fail", error: e as Error };
   if (e.fetchFailed) return { kind: "refetch" };
   if (e.code === "WEIR_RECORD_FILE_CORRUPT") return corruptInput(e, node, plan, place);
-  if (e.code === undefined || !(e.code in ERROR_CODES) || e.code === "WEIR_INTERNAL") return { kind: "retry" };
+  if (e.code === undefined || !FINAL_CODES.has(e.code)) return { kind: "retry" };
   return {
     kind: "fail",
     error: new ExecutionError(e.code as ErrorCode, `Task ${place.partition} in stage ${place.stageId} (${place.stageName}): ${withoutHint(e.message)}`, {
