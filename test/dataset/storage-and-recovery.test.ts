@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, WeirError, type Emit } from "../../src/index.js";
+import { fnRef, Session, WeirError, type Emit } from "../../src/index.js";
+import type { failOnce } from "./helpers.js";
 import { canon, groupRef, randomPairs, reduceRef, wordCountRef, zipfLines } from "./reference.js";
 
 let spark: Session;
@@ -19,6 +20,8 @@ after(async () => {
   await tiny.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const failOnceRef = fnRef<typeof failOnce>(new URL("./helpers.ts", import.meta.url), "failOnce");
 
 /** Every file under `d`. */
 const filesUnder = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]));
@@ -90,6 +93,32 @@ describe("spill, caching, checkpoints and text files", () => {
       assert.deepEqual(canon(await sums.collect()), first);
       assert.ok(sums.lastJob!.stages.some((st) => st.kind === "shuffleMap" && st.tasks === 3), "the map stage ran again");
     }
+  });
+
+  test("shuffle files of a failed map attempt and of a map run replaced after FetchFailed are deleted: only the current outputs stay", async () => {
+    const root = path.join(spark.tempDir, "js");
+    const shuffles = (): string[] => (existsSync(root) ? readdirSync(root) : []).filter((d) => d.startsWith("shuffle-"));
+    const known = new Set(shuffles());
+    const passed = path.join(dir, "map-passes");
+    writeFileSync(passed, "1");
+    const failing = path.join(dir, "map-fails-once");
+    // Partition 1's task writes records of its first rows, then throws on the last one (once): a partial attempt.
+    const rows = Array.from({ length: 40 }, (_, i) => [i === 39 ? failing : passed, "throw", i] as [string, string, number]);
+    const sums = spark.parallelize(rows, 2).map(failOnceRef).map((v): [number, number] => [v % 5, v]).reduceByKey((a, b) => a + b, 3);
+    const want = canon(reduceRef(rows.map(([, , v]): [number, number] => [(v * 2) % 5, v * 2]), (a, b) => a + b));
+    assert.deepEqual(canon(await sums.collect()), want);
+    const [mine] = shuffles().filter((d) => !known.has(d));
+    assert.ok(mine !== undefined, "the job wrote a shuffle");
+    const mapDirs = (): string[] => readdirSync(path.join(root, mine)).sort();
+    assert.equal(mapDirs().length, 2, `one output directory per map task, none of the failed attempt: ${mapDirs().join(", ")}`);
+    const firstRun = mapDirs();
+    for (const f of filesUnder(path.join(root, mine))) truncateSync(f, Math.floor(statSync(f).size / 2));
+    assert.deepEqual(canon(await sums.collect()), want);
+    assert.ok(sums.lastJob!.stages.some((st) => st.kind === "shuffleMap"), "the map stage ran again");
+    assert.equal(mapDirs().length, 2, `the replaced run's files are gone once no job runs: ${mapDirs().join(", ")}`);
+    assert.ok(mapDirs().every((d) => !firstRun.includes(d)));
+    assert.deepEqual(canon(await sums.collect()), want, "the current outputs are intact");
+    assert.ok(sums.lastJob!.stages.every((st) => st.kind === "result"));
   });
 
   test("a cached DISK block truncated or overwritten with garbage is dropped and recomputed from lineage", async () => {

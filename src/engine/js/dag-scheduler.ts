@@ -7,6 +7,7 @@
  *                                          └─▶ result stage: one task per partition ─▶ sink results
  *   task failure ─▶ retry (maxFailures) ─▶ WEIR_TASK_FAILED {stage, partition, attempt, user stack}
  *   missing/truncated shuffle file (FetchFailed) ─▶ rerun that map stage, retry the task
+ *     (a failed map attempt's files are deleted at once; the outputs a rerun replaced, once no job runs)
  *   truncated cached DISK block ─▶ drop it, retry the task (which recomputes it); see task-failure.ts
  *   a parallelize() record or a result that is not plain data ─▶ WEIR_RECORD_NOT_SERIALIZABLE, at once
  *   a Weir check failed in the task (zip's element counts, a fnRef() that cannot load) ─▶ that error, at once (no retry)
@@ -71,6 +72,10 @@ export class JsEngine {
   private readonly accumulators = new Map<number, Accumulator>();
   /** Tasks of each stage that finished (attempts count retries and tasks still running). */
   private readonly tasksDone = new WeakMap<StageMetrics, number>();
+  /** Jobs running now (nested ones included: a prepare hook's sampling job runs inside its parent's). */
+  private activeJobs = 0;
+  /** Directories of map outputs a rerun of their map stage replaced, deleted when no job runs. */
+  private readonly superseded: string[] = [];
   /** Finished jobs, most recent last (bounded). */
   readonly jobs: JobMetrics[] = [];
   readonly blockDir: string;
@@ -97,15 +102,21 @@ export class JsEngine {
   async runJob(node: LineageNode, sinkFor: (p: number) => { sink: Sink; fns?: readonly ShippedFunction[] }, description: string,
     partitions: readonly number[] = range(node.numPartitions)): Promise<{ values: unknown[]; job: JobMetrics }> {
     const started = performance.now();
-    await prepareLineage(node);
-    const job: JobMetrics = { jobId: this.nextJob++, description, stages: [], timeMs: 0 };
-    await this.ensureParents(node, job, partitions);
-    const stage = this.newStage(job, "result", node.name, partitions.length);
-    const values = await Promise.all(partitions.map((p) => this.runTask(job, stage, node, p, sinkFor(p))));
-    job.timeMs = performance.now() - started;
-    this.jobs.push(job);
-    if (this.jobs.length > 100) this.jobs.shift();
-    return { values: values.map((d) => d.value), job };
+    this.activeJobs++;
+    try {
+      await prepareLineage(node);
+      const job: JobMetrics = { jobId: this.nextJob++, description, stages: [], timeMs: 0 };
+      await this.ensureParents(node, job, partitions);
+      const stage = this.newStage(job, "result", node.name, partitions.length);
+      const values = await Promise.all(partitions.map((p) => this.runTask(job, stage, node, p, sinkFor(p))));
+      job.timeMs = performance.now() - started;
+      this.jobs.push(job);
+      if (this.jobs.length > 100) this.jobs.shift();
+      return { values: values.map((d) => d.value), job };
+    } finally {
+      // Replaced map outputs may still be read by a reducer of a concurrent job: delete them once none runs.
+      if (--this.activeJobs === 0) for (const d of this.superseded.splice(0)) rmSync(d, { recursive: true, force: true });
+    }
   }
 
   private newStage(job: JobMetrics, kind: StageMetrics["kind"], name: string, tasks: number): StageMetrics {
@@ -165,13 +176,19 @@ export class JsEngine {
       const stage = this.newStage(job, "shuffleMap", parent.name, todo.length);
       const dir = path.join(this.options.tempDir, `shuffle-${dep.id}`);
       await Promise.all(todo.map(async (m) => {
-        const done = await this.runTask(job, stage, parent, m, (attempt) => ({
-          // Stage and attempt in the name: a rerun of the map stage (FetchFailed) never rewrites files a reducer
-          // of the previous run may still be reading.
-          sink: { kind: "shuffleWrite", dir: path.join(dir, `map-${m}-stage${stage.stageId}-${attempt}`), partitioner: dep.partitioner, mapSide: dep.mapSide },
-          fns: dep.fns,
-        }));
-        outputs[m] = done.value as (string | null)[];
+        const failed: string[] = []; // attempts' directories; the last one is the successful attempt's
+        try {
+          const done = await this.runTask(job, stage, parent, m, (attempt) => {
+            // Stage and attempt in the name: a rerun of the map stage (FetchFailed) never rewrites files a reducer
+            // of the previous run may still be reading.
+            failed.push(path.join(dir, `map-${m}-stage${stage.stageId}-${attempt}`));
+            return { sink: { kind: "shuffleWrite", dir: failed.at(-1)!, partitioner: dep.partitioner, mapSide: dep.mapSide }, fns: dep.fns };
+          });
+          failed.pop();
+          outputs[m] = done.value as (string | null)[];
+        } finally {
+          for (const d of failed) rmSync(d, { recursive: true, force: true }); // partial output nothing will read
+        }
       }));
       dep.outputs = outputs;
     })();
@@ -227,7 +244,7 @@ export class JsEngine {
         const action = classifyFailure(e, node, plan, place);
         if (action.kind === "fail") throw action.error;
         if (action.kind !== "retry" && recoveries++ < MAX_RECOVERIES) {
-          if (action.kind === "refetch") { invalidateShuffles(node); await this.ensureParents(node, job, [p]); }
+          if (action.kind === "refetch") { invalidateShuffles(node, this.superseded); await this.ensureParents(node, job, [p]); }
           continue;
         }
         failures++;
@@ -286,10 +303,15 @@ function findNode(root: LineageNode, id: number): LineageNode | undefined {
   return undefined;
 }
 
-function invalidateShuffles(node: LineageNode): void {
+/** Forget the map outputs of the shuffles a task reads; their directories go to `retired` (deleted later). */
+function invalidateShuffles(node: LineageNode, retired: string[]): void {
   for (const p of node.parents()) {
-    if (p.shuffle) p.shuffle.outputs = undefined;
-    else invalidateShuffles(p.node);
+    if (!p.shuffle) { invalidateShuffles(p.node, retired); continue; }
+    const old = p.shuffle.outputs;
+    if (!old) continue;
+    for (const files of old) for (const f of files ?? []) if (f !== null && retired.at(-1) !== path.dirname(f)) retired.push(path.dirname(f));
+    old.fill(undefined); // a map stage still running over this array must not publish these outputs again
+    p.shuffle.outputs = undefined;
   }
 }
 
