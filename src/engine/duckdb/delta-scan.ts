@@ -15,7 +15,8 @@
  *                                        a partition's small files with a deletion vector (< 50k rows), together
  *   UNION ALL SELECT … FROM read_parquet($large_file_with_dv, file_row_number) WHERE <kept rows>
  *                                        a larger file with a deletion vector reads alone: its few deleted runs
- *                                        as ranges, or a bit mask over its deleted span (keptRowsSql)
+ *                                        as ranges, a bit mask over a narrow deleted span, or else an anti-join
+ *                                        with its positions (keptRowsSql)
  * ```
  * Columns come out in table-schema order (partition columns where the schema has them), cast to the table's
  * types, so files written before a schema change read consistently.
@@ -150,7 +151,7 @@ export async function deltaRelation(
     const fileList = params.bind(group.files.map((f) => f.path));
     const rowNumbers = options.rowIndex || group.kind !== "plain" ? ", file_row_number = true" : "";
     let filter = "";
-    if (group.kind === "alone") filter = ` WHERE ${keptRowsSql(deleted.get(first.path)!, params)}`;
+    if (group.kind === "alone") filter = keptRowsSql(deleted.get(first.path)!, params);
     if (group.kind === "together") filter = ` ANTI JOIN (${deletedKeysSql(group.files, deleted, params)}) AS ${DELETED} ON CAST(file_index AS BIGINT) * ${KEY_STRIDE} + file_row_number = ${DELETED}.${DELETED_KEY}`;
     branches.push(`SELECT ${cols.join(", ")} FROM read_parquet(${fileList}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(INPUT_FILE_COLUMN)}${rowNumbers})${filter}`);
   }
@@ -198,21 +199,32 @@ function deletedKeysSql(files: readonly DeltaFile[], deleted: ReadonlyMap<string
   files.forEach((f, i) => {
     for (const p of deleted.get(f.path)!) keys.push(i * KEY_STRIDE + p);
   });
+  return keysSql(keys, params);
+}
+
+/** One BIGINT row per key, the keys bound as one list (never one parameter per key). */
+function keysSql(keys: readonly number[], params: ParamCollector): string {
   return `SELECT unnest(CAST(${params.bind(keys, t.array(t.float64()))} AS BIGINT[])) AS ${DELETED_KEY}`;
 }
 
-/** At most this many runs of deleted positions are filtered as ranges; more go through a bit mask. */
+/** At most this many runs of deleted positions are filtered as ranges; more go through a bit mask or a join. */
 const MAX_RANGES = 4;
-/** Masks span at most this many positions (16 MiB); a wider span falls back to ranges. */
-const MAX_MASK_SPAN = 2 ** 27;
+/**
+ * Masks span fewer positions than this (512 KiB). DuckDB copies the mask into every 2,048-row vector, so a mask's
+ * cost grows with the square of the file: 1% scattered deletions over 4M / 16M / 64M rows took 64 / 737 / 9,359 ms
+ * with a mask and 85 / 393 / 2,410 ms anti-joined (raw DuckDB, one file); wider spans are anti-joined.
+ */
+const MAX_MASK_SPAN = 2 ** 22;
 
 /**
- * The filter keeping the rows of one file whose positions (ascending, distinct) its deletion vector does not hold:
+ * The clause (`WHERE …` or `ANTI JOIN …`) keeping the rows of one file whose positions (ascending, distinct) its
+ * deletion vector does not hold:
  *
  * ```
- *   few runs:  NOT (file_row_number BETWEEN a1 AND b1 OR …)
- *   else:      get_bit(mask, clamp(file_row_number - lo + 1, 0, hi - lo + 2)) = 0
- *              mask = 0 · one bit per position lo..hi (1 = deleted) · 0, so rows outside [lo, hi] hit a 0 pad bit
+ *   few runs:     WHERE NOT (file_row_number BETWEEN a1 AND b1 OR …)
+ *   narrow span:  WHERE get_bit(mask, clamp(file_row_number - lo + 1, 0, hi - lo + 2)) = 0
+ *                 mask = 0 · one bit per position lo..hi (1 = deleted) · 0, so rows outside [lo, hi] hit a 0 pad bit
+ *   else:         ANTI JOIN (the positions, one bound list) ON file_row_number = position
  * ```
  * DuckDB copies a constant argument into every vector it evaluates, so the mask spans only [lo, hi]; a hash
  * anti-join on (file, position) keys, one mask over all files, and CASE trees of small masks measured slower
@@ -228,16 +240,17 @@ function keptRowsSql(rows: readonly number[], params: ParamCollector): string {
   }
   const lo = rows[0]!;
   const hi = rows[rows.length - 1]!;
-  if (runs.length <= MAX_RANGES || hi - lo >= MAX_MASK_SPAN) {
+  if (runs.length <= MAX_RANGES) {
     const ranges = runs.map(([a, b]) => (a === b ? `file_row_number = ${params.bind(a)}` : `file_row_number BETWEEN ${params.bind(a)} AND ${params.bind(b)}`));
-    return `NOT (${ranges.join(" OR ")})`;
+    return ` WHERE NOT (${ranges.join(" OR ")})`;
   }
+  if (hi - lo >= MAX_MASK_SPAN) return ` ANTI JOIN (${keysSql(rows, params)}) AS ${DELETED} ON file_row_number = ${DELETED}.${DELETED_KEY}`;
   const mask = new Uint8Array(Math.ceil((hi - lo + 3) / 8));
   for (const p of rows) {
     const bit = p - lo + 1;
     mask[bit >> 3]! |= 0x80 >> (bit & 7);
   }
-  return `get_bit(CAST(${params.bind(mask)} AS BIT), CAST(least(greatest(file_row_number - ${params.bind(lo - 1)}, 0), ${params.bind(hi - lo + 2)}) AS INTEGER)) = 0`;
+  return ` WHERE get_bit(CAST(${params.bind(mask)} AS BIT), CAST(least(greatest(file_row_number - ${params.bind(lo - 1)}, 0), ${params.bind(hi - lo + 2)}) AS INTEGER)) = 0`;
 }
 
 /** The deleted row positions of each file carrying a deletion vector (PROTOCOL.md "Deletion Vectors"). */

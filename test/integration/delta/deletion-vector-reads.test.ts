@@ -171,3 +171,30 @@ test("a data column named file_index keeps small DV files apart (it would hide D
   assert.doesNotMatch(await scanSql(root), /ANTI JOIN/);
   await assertRowPositions(root);
 });
+
+test("a large file with many deleted rows spread over more than 2^22 positions is anti-joined with its positions: no bit mask (copied into every vector, its cost grows with the square of the file) and no list of ranges", async () => {
+  const root = path.join(tmp, "wide-span");
+  const n = 4_400_000;
+  await spark.sql(`SELECT CAST(range AS BIGINT) AS id FROM range(${n})`).write.format("delta").option("delta.enableDeletionVectors", "true").save(root);
+  const dt = await DeltaTable.forPath(spark, root);
+  await dt.delete("id % 1000 = 7"); // 4,400 runs of one row over positions 7 … 4,399,007
+  const gone = new Set(Array.from({ length: n / 1000 }, (_, i) => i * 1000 + 7));
+  const totals = async (): Promise<number[]> => {
+    const [r] = await spark.sql(`SELECT count(*) AS c, sum(id) AS s FROM delta.\`${root}\``).collect();
+    return [Number(r!.c), Number(r!.s)];
+  };
+  const want = (): number[] => [n - gone.size, (n * (n - 1)) / 2 - [...gone].reduce((a, b) => a + b, 0)];
+  assert.deepEqual(await totals(), want());
+  const snap = await snapshot(root);
+  const params = new ParamCollector();
+  const sql = (await deltaRelation(snap, snap.files, "t", executor, params)).sql;
+  assert.doesNotMatch(sql, /get_bit|BETWEEN/);
+  assert.match(sql, /ANTI JOIN/);
+  assert.ok(Object.keys(params.bound.values).length <= 3, `a few bound values, not one per run: ${Object.keys(params.bound.values).length}`);
+  // DML through that filter: the row positions it reports are the rows' own.
+  await dt.delete("id IN (0, 8, 2000006, 4399999)");
+  for (const id of [0, 8, 2_000_006, 4_399_999]) gone.add(id);
+  assert.deepEqual(await totals(), want());
+  const near = ((await spark.sql(`SELECT id FROM delta.\`${root}\` WHERE id IN (0, 1, 6, 7, 8, 9, 2000005, 2000006, 2000007, 2000008, 4399998, 4399999) ORDER BY id`).collect()) as R[]).map((r) => Number(r.id));
+  assert.deepEqual(near, [1, 6, 9, 2_000_005, 2_000_008, 4_399_998]);
+});
