@@ -114,11 +114,30 @@ describe("spill, caching, checkpoints and text files", () => {
     const firstRun = mapDirs();
     for (const f of filesUnder(path.join(root, mine))) truncateSync(f, Math.floor(statSync(f).size / 2));
     assert.deepEqual(canon(await sums.collect()), want);
-    assert.ok(sums.lastJob!.stages.some((st) => st.kind === "shuffleMap"), "the map stage ran again");
+    // Each of the 3 reducers hits a truncated file (one after another on 2 workers): one rerun serves them all.
+    assert.equal(sums.lastJob!.stages.filter((st) => st.kind === "shuffleMap").length, 1, "the map stage ran again, once");
     assert.equal(mapDirs().length, 2, `the replaced run's files are gone once no job runs: ${mapDirs().join(", ")}`);
     assert.ok(mapDirs().every((d) => !firstRun.includes(d)));
     assert.deepEqual(canon(await sums.collect()), want, "the current outputs are intact");
     assert.ok(sums.lastJob!.stages.every((st) => st.kind === "result"));
+  });
+
+  test("a join whose left shuffle lost its files reruns only the left map stage; the right shuffle's outputs are kept", async () => {
+    const root = path.join(spark.tempDir, "js");
+    const shuffles = (): string[] => (existsSync(root) ? readdirSync(root) : []).filter((d) => d.startsWith("shuffle-"));
+    const known = new Set(shuffles());
+    const left = randomPairs(21, 300);
+    const right = randomPairs(22, 200);
+    const joined = spark.parallelize(left, 3).join(spark.parallelize(right, 2), 2);
+    const first = canon(await joined.collect());
+    const [l, r] = shuffles().filter((d) => !known.has(d)).sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
+    assert.ok(l !== undefined && r !== undefined, "the join wrote two shuffles");
+    const rightFiles = filesUnder(path.join(root, r)).sort();
+    for (const f of filesUnder(path.join(root, l))) truncateSync(f, 0);
+    assert.deepEqual(canon(await joined.collect()), first);
+    const maps = joined.lastJob!.stages.filter((st) => st.kind === "shuffleMap");
+    assert.deepEqual(maps.map((st) => st.tasks), [3], "only the left side's 3 map tasks ran again");
+    assert.deepEqual(filesUnder(path.join(root, r)).sort(), rightFiles);
   });
 
   test("a cached DISK block truncated or overwritten with garbage is dropped and recomputed from lineage", async () => {

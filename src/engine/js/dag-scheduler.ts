@@ -244,7 +244,7 @@ export class JsEngine {
         const action = classifyFailure(e, node, plan, place);
         if (action.kind === "fail") throw action.error;
         if (action.kind !== "retry" && recoveries++ < MAX_RECOVERIES) {
-          if (action.kind === "refetch") { invalidateShuffles(node, this.superseded); await this.ensureParents(node, job, [p]); }
+          if (action.kind === "refetch") { invalidateShuffles(node, this.superseded, action.file); await this.ensureParents(node, job, [p]); }
           continue;
         }
         failures++;
@@ -303,12 +303,16 @@ function findNode(root: LineageNode, id: number): LineageNode | undefined {
   return undefined;
 }
 
-/** Forget the map outputs of the shuffles a task reads; their directories go to `retired` (deleted later). */
-function invalidateShuffles(node: LineageNode, retired: string[]): void {
+/**
+ * Forget the map outputs of the shuffle a task could not read `file` of (every shuffle it reads when `file` is
+ * unknown); their directories go to `retired` (deleted later). A shuffle whose outputs no longer hold `file` was
+ * already recomputed for another reducer: it is kept, so k reducers failing on one lost shuffle rerun it once.
+ */
+function invalidateShuffles(node: LineageNode, retired: string[], file: string | undefined): void {
   for (const p of node.parents()) {
-    if (!p.shuffle) { invalidateShuffles(p.node, retired); continue; }
+    if (!p.shuffle) { invalidateShuffles(p.node, retired, file); continue; }
     const old = p.shuffle.outputs;
-    if (!old) continue;
+    if (!old || (file !== undefined && !old.some((files) => files?.includes(file)))) continue;
     for (const files of old) for (const f of files ?? []) if (f !== null && retired.at(-1) !== path.dirname(f)) retired.push(path.dirname(f));
     old.fill(undefined); // a map stage still running over this array must not publish these outputs again
     p.shuffle.outputs = undefined;

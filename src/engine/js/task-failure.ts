@@ -33,7 +33,8 @@ export interface TaskPlace { readonly stageId: number; readonly stageName: strin
 
 /** The scheduler's answer to a failure. @example `{ kind: "fail", error }` */
 export type FailureAction =
-  | { readonly kind: "refetch" }
+  /** `file`: the shuffle file that could not be read (undefined: unknown, every shuffle the task reads is suspect). */
+  | { readonly kind: "refetch"; readonly file: string | undefined }
   | { readonly kind: "recompute" }
   | { readonly kind: "retry" }
   | { readonly kind: "fail"; readonly error: Error };
@@ -46,7 +47,7 @@ export type FailureAction =
 export function classifyFailure(e: unknown, node: LineageNode, plan: TaskPlan, place: TaskPlace): FailureAction {
   if (e instanceof UnsendableTaskError) return { kind: "fail", error: notSendable(place, messagePart(e.problem), e.problem, e) };
   if (!(e instanceof TaskError)) return e instanceof WorkerDiedError ? { kind: "retry" } : { kind: "fail", error: e as Error };
-  if (e.fetchFailed) return { kind: "refetch" };
+  if (e.fetchFailed) return { kind: "refetch", file: e.remote.file };
   if (e.code === "WEIR_RECORD_FILE_CORRUPT") return corruptInput(e, node, plan, place);
   if (e.code === undefined || !FINAL_CODES.has(e.code)) return { kind: "retry" };
   return {

@@ -117,7 +117,7 @@ export type WorkerReply =
   }
   | {
     readonly type: "failed"; readonly taskId: number;
-    /** `code`/`hint`: set when a WeirError was thrown (a Weir check in the task, e.g. zip's element counts); `file`: the record file found corrupt. */
+    /** `code`/`hint`: set when a WeirError was thrown (a Weir check in the task, e.g. zip's element counts); `file`: the record file found corrupt (for FetchFailed, the shuffle file). */
     readonly error: { readonly name: string; readonly message: string; readonly stack: string; readonly code?: string; readonly hint?: string; readonly fetchFailed?: boolean; readonly file?: string };
   };
 

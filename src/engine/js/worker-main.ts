@@ -7,6 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { resultNotSendable } from "./record-check.js";
 import { RecordFileCorruptError } from "./record-files.js";
+import { FetchFailedError } from "./shuffle-reader.js";
 import { TaskRunner } from "./task-runner.js";
 import type { TaskMessage, WorkerReply } from "./task-plan.js";
 
@@ -34,7 +35,7 @@ port.on("message", (msg: TaskMessage) => {
           ...(typeof (err as { code?: unknown }).code === "string" ? { code: (err as unknown as { code: string }).code } : {}),
           ...(typeof (err as { hint?: unknown }).hint === "string" ? { hint: (err as unknown as { hint: string }).hint } : {}),
           ...((err as { fetchFailed?: boolean }).fetchFailed ? { fetchFailed: true } : {}),
-          ...(err instanceof RecordFileCorruptError ? { file: err.file } : {}),
+          ...(err instanceof RecordFileCorruptError || err instanceof FetchFailedError ? { file: err.file } : {}),
         },
       };
       port.postMessage(reply);
