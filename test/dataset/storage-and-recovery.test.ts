@@ -46,6 +46,26 @@ describe("spill, caching, checkpoints and text files", () => {
     }
   });
 
+  test("the task memory budget counts typed arrays by their bytes and Maps and Sets by their entries", async () => {
+    const mid = await Session.create({ conf: { "weir.js.workers": 2, "weir.js.memoryPerTask": "1MB" } });
+    try {
+      // 64 vectors of 1000 doubles: 512 KB of data, within the budget (it was estimated at ~60 bytes an element).
+      const vectors = Array.from({ length: 64 }, (_, i) => [i % 4, new Float64Array(1000).fill(i)] as [number, Float64Array]);
+      const byKey = mid.parallelize(vectors, 1).groupByKey(1);
+      assert.deepEqual((await byKey.collect()).map(([k, vs]) => [k, vs.length]).sort(), [[0, 16], [1, 16], [2, 16], [3, 16]]);
+      assert.equal(spilled(byKey), 0, "512 KB of vectors fit a 1 MB budget");
+      // 100 Maps of 200 entries and as many Sets: megabytes of data, past the budget (a Map was estimated at 64 bytes).
+      for (const make of [(i: number) => new Map(Array.from({ length: 200 }, (_, j) => [`key-${i}-${j}`, j])), (i: number) => new Set(Array.from({ length: 200 }, (_, j) => `member-${i}-${j}`))]) {
+        const rows = Array.from({ length: 100 }, (_, i) => [i % 3, make(i)] as [number, Map<string, number> | Set<string>]);
+        const grouped = mid.parallelize(rows, 1).groupByKey(1);
+        assert.deepEqual((await grouped.collect()).map(([k, vs]) => [k, vs.reduce((n, v) => n + v.size, 0)]).sort(), [[0, 34 * 200], [1, 33 * 200], [2, 33 * 200]]);
+        assert.ok(spilled(grouped) > 0, `${rows[0]![1].constructor.name}s of 200 entries x 100 spill under a 1 MB budget`);
+      }
+    } finally {
+      await mid.close();
+    }
+  });
+
   test("groupByKey, sortByKey, join and reduceByKey spill under a 2 KB task budget and still equal the reference", async () => {
     const data = randomPairs(5, 3000).map(([k, v], i) => [`${k}-${i % 300}`, v] as [string, number]);
     const ds = tiny.parallelize(data, 3);

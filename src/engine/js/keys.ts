@@ -148,12 +148,25 @@ export function estimateSize(v: unknown): number {
         for (let i = 0; i < v.length && i < 64; i++) s += estimateSize(v[i]);
         return v.length > 64 ? Math.round(s * (v.length / 64)) : s;
       }
-      if (v instanceof Uint8Array) return 64 + v.length;
+      if (ArrayBuffer.isView(v)) return 64 + v.byteLength; // Uint8Array and the other typed arrays records hold
       if (v instanceof Date) return 48;
+      if (v instanceof Map || v instanceof Set) return estimateEntries(v);
       {
         let s = 64;
         for (const [k, x] of Object.entries(v as object)) s += 40 + 2 * k.length + estimateSize(x);
         return s;
       }
   }
+}
+
+/** A Map's or Set's size from its first 64 entries, scaled to all of them (as arrays are sampled). */
+function estimateEntries(v: Map<unknown, unknown> | Set<unknown>): number {
+  let s = 0;
+  let n = 0;
+  for (const [k, x] of v.entries()) { // a Set's entries are [x, x]
+    if (n === 64) break;
+    s += 48 + estimateSize(x) + (v instanceof Map ? estimateSize(k) : 0);
+    n++;
+  }
+  return 64 + (n === 0 ? 0 : Math.round(s * (v.size / n)));
 }
