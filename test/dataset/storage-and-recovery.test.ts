@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { fnRef, Session, WeirError, type Emit } from "../../src/index.js";
 import type { failOnce } from "./helpers.js";
 import { canon, groupRef, randomPairs, reduceRef, wordCountRef, zipfLines } from "./reference.js";
@@ -140,6 +142,35 @@ describe("spill, caching, checkpoints and text files", () => {
     assert.ok(mapDirs().every((d) => !firstRun.includes(d)));
     assert.deepEqual(canon(await sums.collect()), want, "the current outputs are intact");
     assert.ok(sums.lastJob!.stages.every((st) => st.kind === "result"));
+  });
+
+  test("a shuffle's files and a Dataset's DISK blocks are deleted once no Dataset can read them; a Dataset still held keeps its files", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const root = path.join(spark.tempDir, "js");
+    const shuffles = (): string[] => (existsSync(root) ? readdirSync(root) : []).filter((d) => d.startsWith("shuffle-"));
+    const blocks = (id: number): string[] => readdirSync(path.join(root, "blocks")).filter((f) => f.startsWith(`rdd${id}_`));
+    const known = new Set(shuffles());
+    const data = randomPairs(31, 400);
+    const kept = spark.parallelize(data, 2).reduceByKey((a, b) => a + b, 2);
+    const want = canon(await kept.collect());
+    const keptShuffle = shuffles().find((d) => !known.has(d))!;
+    // A job's lineage that goes out of scope with the function (its Datasets are not returned).
+    const dropped = await (async () => {
+      const ds = spark.parallelize(data, 3).groupByKey(2).persist("DISK");
+      assert.equal(await ds.count(), new Set(data.map(([k]) => k)).size);
+      return { shuffle: shuffles().find((d) => !known.has(d) && d !== keptShuffle)!, id: ds.id };
+    })();
+    assert.ok(dropped.shuffle !== undefined && blocks(dropped.id).length === 2, "the dropped Dataset wrote a shuffle and two blocks");
+    for (let i = 0; i < 50 && (shuffles().includes(dropped.shuffle) || blocks(dropped.id).length > 0); i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(!shuffles().includes(dropped.shuffle), "the dropped Dataset's shuffle files are deleted");
+    assert.deepEqual(blocks(dropped.id), [], "its DISK blocks are deleted");
+    assert.ok(shuffles().includes(keptShuffle));
+    assert.deepEqual(canon(await kept.collect()), want);
+    assert.deepEqual(kept.lastJob!.stages.map((st) => st.kind), ["result"], "the held Dataset's shuffle was not recomputed");
   });
 
   test("a join whose left shuffle lost its files reruns only the left map stage; the right shuffle's outputs are kept", async () => {

@@ -16,6 +16,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { bug, ExecutionError } from "../../errors/index.js";
 import { pairedInputs, type LineageNode, type ShuffleDependency } from "./lineage.js";
+import { LineageCleaner } from "./lineage-cleaner.js";
 import { blockAvailable, MissingMapOutputError, Needs, planPartition } from "./plan-builder.js";
 import { findUnsendableRecord } from "./record-check.js";
 import type { Accumulator, Broadcast, FnSpec, ShippedFunction } from "./ship-function.js";
@@ -76,6 +77,8 @@ export class JsEngine {
   private activeJobs = 0;
   /** Directories of map outputs a rerun of their map stage replaced, deleted when no job runs. */
   private readonly superseded: string[] = [];
+  /** Deletes shuffle files and DISK blocks of lineage nothing references any more (Spark's ContextCleaner). */
+  private readonly cleaner = new LineageCleaner();
   /** Finished jobs, most recent last (bounded). */
   readonly jobs: JobMetrics[] = [];
   readonly blockDir: string;
@@ -175,6 +178,7 @@ export class JsEngine {
       const todo = range(parent.numPartitions).filter((m) => !outputs[m]);
       const stage = this.newStage(job, "shuffleMap", parent.name, todo.length);
       const dir = path.join(this.options.tempDir, `shuffle-${dep.id}`);
+      this.cleaner.watchShuffle(dep, dir);
       await Promise.all(todo.map(async (m) => {
         const failed: string[] = []; // attempts' directories; the last one is the successful attempt's
         try {
@@ -232,7 +236,7 @@ export class JsEngine {
           message: { type: "task", taskId, partition: p, plan, sink, memoryBudget: this.options.memoryPerTask, spillDir: path.join(this.options.tempDir, "spill", `task-${taskId}`) },
           fns: [...specs.values()], broadcasts: [...broadcasts],
         });
-        registerBlocks(node, done);
+        for (const target of registerBlocks(node, done)) if (target.storage === "DISK") this.cleaner.watchBlocks(target);
         for (const [id, delta] of done.accumulators) { const acc = this.accumulators.get(id); if (acc) acc.value += delta; }
         addMetrics(stage, done.metrics);
         const finished = (this.tasksDone.get(stage) ?? 0) + 1;
@@ -280,14 +284,19 @@ async function prepareLineage(node: LineageNode, seen = new Set<LineageNode>()):
   if (node.prepare) await (node.prepared ??= node.prepare());
 }
 
-function registerBlocks(node: LineageNode, done: Done): void {
+/** Record the blocks a task computed on their nodes; returns those nodes. */
+function registerBlocks(node: LineageNode, done: Done): LineageNode[] {
   // A task computes blocks of the node it runs and of cached ancestors on the way; ids name their node.
+  const targets: LineageNode[] = [];
   for (const b of done.blocks) {
     const m = /^rdd(\d+)_(\d+)$/.exec(b.blockId);
     if (!m) continue;
     const target = findNode(node, Number(m[1]));
-    if (target) target.blocks.set(Number(m[2]), { level: b.level, path: b.path, bytes: b.bytes, ...(b.buffer ? { buffer: b.buffer } : {}) });
+    if (!target) continue;
+    target.blocks.set(Number(m[2]), { level: b.level, path: b.path, bytes: b.bytes, ...(b.buffer ? { buffer: b.buffer } : {}) });
+    targets.push(target);
   }
+  return targets;
 }
 
 function findNode(root: LineageNode, id: number): LineageNode | undefined {

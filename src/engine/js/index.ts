@@ -9,6 +9,7 @@
  *        shuffle-map stage: task = plan(partition) ─▶ narrow ops ─▶ ShuffleWriter ─▶ <tmp>/shuffle-N/map-M-stageS-A/part-R
  *        result stage:      task = shuffleRead(part-R of every map) ─▶ ExternalAggregator/Sorter ─▶ ops ─▶ sink
  *   WorkerPool: N threads, one task each; failures retried (maxFailures), dead workers replaced.
+ *   LineageCleaner: a shuffle's files and a node's DISK blocks are deleted once its lineage object is collected.
  *
  * Invariants: a task's output is published only by the driver accepting its reply (attempt-specific shuffle
  * directories, so a failed attempt never mixes with a good one); functions that cannot run in a worker are
