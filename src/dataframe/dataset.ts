@@ -181,7 +181,7 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** Group elements by `fn(x)`: [key, elements]. @example `people.groupBy((p) => p.city)` */
   groupBy<K>(fn: UserFn<(x: T) => K>, numPartitions?: number, options?: FnOptions): Dataset<[K, T[]]> { return this.keyBy(fn, options).groupByKey(numPartitions); }
 
-  /** Split at random by `weights` (normalized) into disjoint Datasets that cover this one; deterministic for a seed. @example `const [train, test] = ds.randomSplit([0.8, 0.2], 42)` */
+  /** Split at random by `weights` (normalized) into disjoint Datasets that cover this one; deterministic for a seed and partitioning (seeds are per partition, not per worker). @example `const [train, test] = ds.randomSplit([0.8, 0.2], 42)` */
   randomSplit(weights: readonly number[], seed = Math.floor(Math.random() * 2 ** 31)): Dataset<T>[] { return sets.randomSplit(this, weights, seed); }
 
   // ---- pair operations (elements are [key, value] tuples) ----
@@ -392,7 +392,7 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** The smallest element (by `key(x)` if given); fails on an empty Dataset. @example `await ds.min((p) => p.age)` */
   min(key?: UserFn<(x: T) => unknown>, options?: FnOptions): Promise<T> { return stats.extreme(this, false, key, options); }
 
-  /** `num` elements drawn at random (with or without replacement), deterministic for a seed. @example `await ds.takeSample(false, 10, 42)` */
+  /** `num` elements drawn at random (with or without replacement), deterministic for a seed and partitioning (not per worker). @example `await ds.takeSample(false, 10, 42)` */
   takeSample(withReplacement: boolean, num: number, seed = Math.floor(Math.random() * 2 ** 31)): Promise<T[]> { return stats.takeSample(this, withReplacement, num, seed); }
 
   // ---- numeric actions (Dataset<number>) ----

@@ -241,6 +241,23 @@ describe("Dataset actions equal a single-threaded reference", () => {
     await rejectsWith(ds.takeSample(false, -1), "WEIR_INVALID_ARGUMENT", /takeSample\(\)/);
   });
 
+  test("takeSample, randomSplit and sample give the same elements for a seed whatever the worker pool size (seeds are per partition)", async () => {
+    const data = randomPairs(5, 300);
+    const runs: string[] = [];
+    for (const workers of [1, 3]) {
+      const own = await Session.create({ conf: { "weir.js.workers": workers } });
+      try {
+        const ds = own.parallelize(data, 4); // a fixed partitioning: parallelize's default numSlices is the pool size
+        const grouped = ds.groupByKey(3).mapValues((vs) => vs.length);
+        runs.push(JSON.stringify([await ds.takeSample(false, 7, 11), await ds.takeSample(true, 7, 11), await grouped.takeSample(false, 5, 3),
+          await Promise.all(ds.randomSplit([0.3, 0.7], 5).map((d) => d.collect())), await ds.sample(false, 0.2, 9).collect()]));
+      } finally {
+        await own.close();
+      }
+    }
+    assert.equal(runs[0], runs[1]);
+  });
+
   test("sum, mean and stats equal two-pass statistics; an empty Dataset gives Spark's empty StatCounter", async () => {
     for (const seed of SEEDS) for (const parts of PARTITIONS) for (const n of [0, 1, 2, 5, 300]) {
       const xs = randomNumbers(seed, n);
