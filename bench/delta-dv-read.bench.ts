@@ -1,8 +1,8 @@
 // Delta reads of files with deletion vectors: a table of N rows in F files where every file carries a DV, read in
-// full, in three shapes: large files with
+// full, in four shapes: large files with
 //   - scattered: 1% of the rows, spread evenly (what MERGE/UPDATE of scattered keys leave);
 //   - runs:      10% of the rows as one contiguous run per file (what a DELETE of a key range leaves);
-// and N/10 rows in 2F small files, scattered 1%.
+// N/10 rows in 2F small files, scattered 1%; and N rows in one file, scattered 1% (a deleted span too wide for a mask).
 // Compares, in the same run (median of R repetitions, engines alternating within each repetition):
 //   - raw DuckDB read_parquet over the same files without applying deletions (the engine's floor, 1.00);
 //   - Weir reading a copy of the table taken before the DELETE (same files, no DVs);
@@ -13,7 +13,7 @@
 //     `file_row_number NOT IN (SELECT unnest($positions))`.
 // Checks that everything reading with deletions agrees, and that the no-DV reads agree.
 //
-//   tsx bench/delta-dv-read.bench.ts [--smoke]      (full: 10M rows in 100 files + 1M in 200; smoke: 20k in 10 + 2k in 20)
+//   tsx bench/delta-dv-read.bench.ts [--smoke]      (full: 10M rows in 100 files + 1M in 200 + 10M in 1; smoke: 20k in 10 + 2k in 20 + 20k in 1)
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,8 +81,9 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
   let ok = true;
   try {
     const agg = (df: DataFrame) => df.agg(F.count("*").alias("n"), F.sum("id").alias("s"), F.sum("qty").alias("q"), F.sum(F.length("note")).alias("l"));
-    // Large files (each read alone with a row filter) and, with a tenth of the rows, small files (read together).
-    const layouts = [{ name: "large", rows: n, files }, { name: "small", rows: n / 10, files: files * 2 }];
+    // Large files (each read alone with a row filter), with a tenth of the rows small files (read together), and one
+    // file whose scattered deletions span more positions than a bit mask may (anti-joined with its positions).
+    const layouts = [{ name: "large", rows: n, files }, { name: "small", rows: n / 10, files: files * 2 }, { name: "single", rows: n, files: 1 }];
     const shapes = layouts.flatMap((l) => {
       const per = Math.ceil(l.rows / l.files);
       return [
