@@ -111,16 +111,23 @@ export async function readDeletionVector(tableRoot: string, dv: DeletionVectorDe
   return values;
 }
 
-/** Decoded positions kept by {@link readDeletionVectorShared}, oldest first; bounded by their total count. */
+/** Decoded positions kept by {@link readDeletionVectorShared}, oldest first; bounded by their total weight. */
 const shared = new Map<DeletionVectorDescriptor, { root: string; positions: Promise<readonly number[]>; size: number }>();
 const MAX_SHARED_POSITIONS = 4_000_000;
+/**
+ * What an entry costs besides its positions, in positions (8 bytes each): ~370 bytes (map entry, promise, array,
+ * the descriptor it keeps alive). Without it, 4M one-row DVs (many files each with a few rows deleted, decoded
+ * anew after every checkpoint replay) would stay cached: ~1.5 GB instead of ~32 MB.
+ */
+const ENTRY_WEIGHT = 48;
 let sharedPositions = 0;
 
 /**
  * {@link readDeletionVector}, decoded once per descriptor object: a DML scans a file (skipping its deleted rows)
  * and then unions its DV with the new positions, and both steps hold the same `add.deletionVector` of the
- * snapshot. The result is shared: never mutate it. At most ~4M positions are kept (least recently used go first),
- * keyed by object identity, so a descriptor parsed anew (another snapshot, a test) is read and checked again.
+ * snapshot. The result is shared: never mutate it. At most ~4M positions are kept, an entry counting as 48 more
+ * (least recently used go first), keyed by object identity, so a descriptor parsed anew (another snapshot, a test)
+ * is read and checked again.
  *
  * @example
  * ```ts
@@ -135,7 +142,7 @@ export function readDeletionVectorShared(tableRoot: string, dv: DeletionVectorDe
     return hit.positions;
   }
   const positions = readDeletionVector(tableRoot, dv);
-  const entry = { root: tableRoot, positions, size: dv.cardinality };
+  const entry = { root: tableRoot, positions, size: dv.cardinality + ENTRY_WEIGHT };
   if (hit) sharedPositions -= hit.size;
   shared.delete(dv);
   shared.set(dv, entry);

@@ -170,6 +170,20 @@ test("readDeletionVectorShared decodes a descriptor object once (scan and DML sh
   assert.deepEqual(await readDeletionVectorShared(dir, again), [3, 4, 7]);
 });
 
+test("readDeletionVectorShared is bounded by memory, not only by positions: after 100k one-row DVs (~370 bytes each kept) the first one is decoded again", async () => {
+  const a = dvBitmap([5]);
+  const padded = new Uint8Array(Math.ceil(a.length / 4) * 4); padded.set(a);
+  const inline = z85Encode(padded);
+  const descriptor = (): { storageType: string; pathOrInlineDv: string; sizeInBytes: number; cardinality: number } => ({ storageType: "i", pathOrInlineDv: inline, sizeInBytes: a.length, cardinality: 1 });
+  const first = descriptor();
+  const decoded = await readDeletionVectorShared(dir, first);
+  assert.equal(await readDeletionVectorShared(dir, first), decoded, "kept while few entries are cached");
+  for (let i = 0; i < 100_000; i++) await readDeletionVectorShared(dir, descriptor());
+  const again = await readDeletionVectorShared(dir, first);
+  assert.deepEqual(again, [5]);
+  assert.notEqual(again, decoded, "100k entries of one position each exceed the cache's budget: the oldest was dropped");
+});
+
 test("a table whose deletion vector is inline in the log reads without the deleted rows", async () => {
   const src = path.resolve(import.meta.dirname, "../../../shared/delta-conformance/table-with-dv-small");
   const table = path.join(dir, "inline-dv");
