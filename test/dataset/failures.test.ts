@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Session, fnRef, WeirError, type Dataset } from "../../src/index.js";
@@ -92,6 +92,25 @@ describe("task failures", () => {
     const bad = spark.parallelize([[1, 1]] as [number, number][], 1).map(([k, v]): [number, number] => { if (v) throw new Error("in map stage"); return [k, v]; });
     await assert.rejects(bad.reduceByKey((a, b) => a + b).collect(), { code: "WEIR_TASK_FAILED", message: /in map stage/ });
   });
+});
+
+test("failed attempts leave no open files in the workers: shuffle writers, spill-run readers and DISK block writers are closed", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd (Linux)" }, async () => {
+  const own = await Session.create({ conf: { "weir.js.workers": 2, "weir.task.maxFailures": 2, "weir.js.memoryPerTask": "2kb" } });
+  try {
+    const openFiles = (): number => readdirSync("/proc/self/fd").length;
+    const data = Array.from({ length: 3000 }, (_, i) => [`k${i % 500}`, i] as [string, number]);
+    assert.equal(await own.parallelize(data, 2).groupByKey(2).count(), 500); // workers started, spilling works
+    const before = openFiles();
+    for (let round = 0; round < 3; round++) {
+      // A map task throws after writing to 20 reducers' files; a reducer throws while merging its spill runs; a task throws while caching.
+      await assert.rejects(own.parallelize(data, 2).map((r) => { if (r[1] === 2999) throw new Error("late in the map task"); return r; }).partitionBy(20).count(), { code: "WEIR_TASK_FAILED" });
+      await assert.rejects(own.parallelize(data, 2).groupByKey(2).map(([k]) => { if (k === "k250") throw new Error("while merging"); return k; }).count(), { code: "WEIR_TASK_FAILED" });
+      await assert.rejects(own.parallelize(data, 2).map((r) => { if (r[1] === 2999) throw new Error("while caching"); return r; }).persist("DISK").count(), { code: "WEIR_TASK_FAILED" });
+    }
+    assert.ok(openFiles() - before < 16, `open files grew from ${before} to ${openFiles()} over 18 failed attempts`);
+  } finally {
+    await own.close();
+  }
 });
 
 test("closing the session while a job runs fails the job with WEIR_SESSION_CLOSED instead of leaving it pending", async () => {

@@ -10,9 +10,10 @@
  * it before the first record; a missing, truncated or undecodable file throws {@link RecordFileCorruptError}
  * (WEIR_RECORD_FILE_CORRUPT), which the scheduler answers by recomputing the file from lineage where it can.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { fstatSync, readSync, writeSync } from "node:fs";
 import { ExecutionError } from "../../errors/index.js";
 import { Decoder, Encoder } from "./codec.js";
+import { closeTaskFile, openTaskFile, type TaskFile } from "./task-files.js";
 
 const CHUNK = 1 << 20;
 const MAGIC = 0x31465257; // "WRF1" read as a little-endian u32
@@ -45,9 +46,9 @@ function dataLength(fd: number, path: string): number {
   return length;
 }
 
-function openRecordFile(path: string): number {
+function openRecordFile(path: string): TaskFile {
   try {
-    return openSync(path, "r");
+    return openTaskFile(path, "r");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") throw new RecordFileCorruptError(path, "is missing", e);
     throw e;
@@ -60,7 +61,8 @@ function openRecordFile(path: string): number {
  * @example `for (const r of readRecordFile("/tmp/part-0")) …`
  */
 export function* readRecordFile(path: string, onBytes?: (n: number) => void, chunk = CHUNK, start = 0, end = Infinity): Generator<unknown> {
-  const fd = openRecordFile(path);
+  const file = openRecordFile(path);
+  const fd = file.fd;
   try {
     const length = dataLength(fd, path);
     if (end !== Infinity && end > length) throw new RecordFileCorruptError(path, `holds ${length} bytes of records, fewer than the ${end} expected`);
@@ -100,7 +102,7 @@ export function* readRecordFile(path: string, onBytes?: (n: number) => void, chu
       filled -= d.pos;
     }
   } finally {
-    closeSync(fd);
+    closeTaskFile(file);
   }
 }
 
@@ -115,13 +117,13 @@ export function* readRecordBuffer(buf: Buffer): Generator<unknown> {
  * @example `const w = new RecordFileWriter(path); w.write(["a", 1]); const bytes = w.close();`
  */
 export class RecordFileWriter {
-  private readonly fd: number;
+  private readonly file: TaskFile;
   private readonly enc = new Encoder(256 * 1024);
   bytesWritten = 0;
   records = 0;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, "w");
+    this.file = openTaskFile(path, "w");
   }
 
   write(v: unknown): void {
@@ -139,7 +141,7 @@ export class RecordFileWriter {
 
   private flush(): void {
     if (this.enc.pos === 0) return;
-    writeSync(this.fd, this.enc.buf, 0, this.enc.pos);
+    writeSync(this.file.fd, this.enc.buf, 0, this.enc.pos);
     this.bytesWritten += this.enc.pos;
     this.enc.reset();
   }
@@ -155,8 +157,8 @@ export class RecordFileWriter {
     const t = Buffer.alloc(TRAILER);
     t.writeUInt32LE(MAGIC, 0);
     t.writeDoubleLE(this.bytesWritten, 4);
-    writeSync(this.fd, t, 0, TRAILER);
-    closeSync(this.fd);
+    writeSync(this.file.fd, t, 0, TRAILER);
+    closeTaskFile(this.file);
     return this.bytesWritten;
   }
 }

@@ -18,6 +18,7 @@ import { readShuffle } from "./shuffle-reader.js";
 import { emptyMetrics, type BlockReport, type NarrowOp, type Sink, type TaskMessage, type TaskMetrics, type TaskPlan } from "./task-plan.js";
 import { readTextSplit } from "./text-source.js";
 import { TextFileWriter } from "./text-file-writer.js";
+import { closeTaskFiles } from "./task-files.js";
 
 type Fn = (...args: never[]) => unknown;
 type Push = (x: unknown) => void;
@@ -127,6 +128,7 @@ export class TaskRunner {
       for (const [id, acc] of this.accumulators) if (acc.value !== 0) accumulators.push([id, acc.value]);
       return { value, metrics, blocks, accumulators, transfer };
     } finally {
+      closeTaskFiles(); // what a failure left open: writers of every reducer, readers of every spill run
       rmSync(msg.spillDir, { recursive: true, force: true });
     }
   }

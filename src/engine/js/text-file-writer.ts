@@ -2,7 +2,8 @@
  * Writes records as lines of a text file (saveAsTextFile): strings as they are, other values as JSON
  * (bigints as their digits), so the output reads back with textFile + JSON.parse.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
+import { closeTaskFile, openTaskFile, type TaskFile } from "./task-files.js";
 
 /** Text form of one record. @example `formatTextRecord(["a", 1]) // '["a",1]'` */
 export function formatTextRecord(x: unknown): string {
@@ -16,12 +17,12 @@ export function formatTextRecord(x: unknown): string {
  * @example `const w = new TextFileWriter("/out/part-00000"); w.write("hello"); w.close();`
  */
 export class TextFileWriter {
-  private readonly fd: number;
+  private readonly file: TaskFile;
   private parts: string[] = [];
   private size = 0;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, "w");
+    this.file = openTaskFile(path, "w");
   }
 
   write(x: unknown): void {
@@ -33,13 +34,13 @@ export class TextFileWriter {
 
   private flush(): void {
     if (this.parts.length === 0) return;
-    writeSync(this.fd, this.parts.join("\n") + "\n");
+    writeSync(this.file.fd, this.parts.join("\n") + "\n");
     this.parts = [];
     this.size = 0;
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    closeTaskFile(this.file);
   }
 }
