@@ -13,7 +13,8 @@
  *
  * Invariants: a task's output is published only by the driver accepting its reply (attempt-specific shuffle
  * directories, so a failed attempt never mixes with a good one); functions that cannot run in a worker are
- * refused at submission (WEIR_FUNCTION_NOT_SERIALIZABLE); results never depend on partition count or pool size.
+ * refused at submission (WEIR_FUNCTION_NOT_SERIALIZABLE); results never depend on the pool size, and on the
+ * partition count only where Spark's do (sample/takeSample/randomSplit seed per partition, glom, zipWithUniqueId).
  */
 export { JsEngine, type JsEngineOptions, type JobMetrics, type StageMetrics } from "./dag-scheduler.js";
 export { LineageNode, ShuffleDependency, debugString, type NodeSource, type TextSplit, type RecordSplit, type Block } from "./lineage.js";
