@@ -8,14 +8,16 @@
  * The registry's held values are a directory path or the node's `blocks` map: neither references the lineage
  * object, or it could never be collected.
  */
-import { rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Block, LineageNode, ShuffleDependency } from "./lineage.js";
 
 type Held = string | ReadonlyMap<number, Block>;
 
+/** Deletes in the background: a large shuffle's files must not block the event loop in a GC callback. */
 function remove(held: Held): void {
-  if (typeof held === "string") rmSync(held, { recursive: true, force: true });
-  else for (const b of held.values()) if (b.level === "DISK") rmSync(b.path, { force: true });
+  const ignore = (): void => undefined; // the session may have deleted its temp dir first
+  if (typeof held === "string") void rm(held, { recursive: true, force: true }).catch(ignore);
+  else for (const b of held.values()) if (b.level === "DISK") void rm(b.path, { force: true }).catch(ignore);
 }
 
 /**
