@@ -110,8 +110,12 @@ export async function ingestFiles(session: Session, opts: IngestFilesOptions): P
   let rows = 0;
   let seq = ledger.seq;
   let targetVersion: number | undefined = ledger.targetVersion >= 0 ? ledger.targetVersion : undefined;
-  for (let i = 0; i < pending.length; i += max) {
-    const files = pending.slice(i, i + max);
+  // A queue, not a fixed slicing: when a concurrent run of the same job commits a batch number first, this run
+  // takes that batch's files as committed and puts back those of its own the other run did not take.
+  const queue = [...pending];
+  let batches = 0;
+  while (queue.length > 0) {
+    const files = queue.splice(0, max);
     seq++;
     const exists = await targetExists(session, target);
     const known = exists ? withoutRescued(await readTarget(session, target).schema()) : undefined;
@@ -122,24 +126,33 @@ export async function ingestFiles(session: Session, opts: IngestFilesOptions): P
       txnAppId: app, txnVersion: String(seq), userMetadata: stateMetadata(app, seq, state), ...(mode === "addNewColumns" ? { mergeSchema: "true" } : {}),
     }, opts.partitionBy ?? []);
     target = written.target;
-    const committed = written.version !== undefined ? { version: written.version, rows: written.rows } : await committedElsewhere(target.path!, app, seq, df, what, target.label);
-    await recordFiles(session, app, target.label, { seq, version: committed.version, files: state.files, schemaChange });
-    targetVersion = committed.version;
-    rows += committed.rows;
+    if (written.version === undefined) {
+      const other = await committedElsewhere(target.path!, app, seq, targetVersion ?? -1, what, target.label);
+      await recordFiles(session, app, target.label, { seq, version: other.version, files: other.state.files, schemaChange: other.state.schemaChange });
+      targetVersion = other.version;
+      const taken = new Set(other.state.files.map((f) => f.path));
+      for (let j = queue.length - 1; j >= 0; j--) if (taken.has(queue[j]!.path)) queue.splice(j, 1);
+      queue.unshift(...files.filter((f) => !taken.has(f.path)));
+      continue;
+    }
+    await recordFiles(session, app, target.label, { seq, version: written.version, files: state.files, schemaChange });
+    targetVersion = written.version;
+    rows += written.rows;
+    batches++;
     ingested.push(...files.map((f) => f.path));
     if (schemaChange) schemaChanges.push(schemaChange);
   }
-  return { batches: Math.ceil(pending.length / max), files: ingested, rows, schemaChanges, recovered, targetVersion };
+  return { batches, files: ingested, rows, schemaChanges, recovered, targetVersion };
 }
 
 /**
- * A batch whose write committed nothing: its txn was already in the log, committed by a concurrent run. The log
- * says at which version (and must hold this batch); its rows are those of the batch's files.
+ * Batch `seq` as a concurrent run of the same job committed it (this run's write of that batch committed nothing:
+ * its txn was already in the log). Its files are recorded as that run's; this run reports none of its rows.
  */
-async function committedElsewhere(root: string, app: string, seq: number, df: DataFrame<Row>, what: string, label: string): Promise<{ version: number; rows: number }> {
-  const committed = (await readCommittedStates<BatchState>(root, app, -1, 1))[0];
-  if (committed?.seq !== seq) throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: batch ${seq} is not in the log of ${label}; this is a bug in Weir`, { details: { seq, found: committed?.seq } });
-  return { version: committed.version, rows: await df.count() };
+async function committedElsewhere(root: string, app: string, seq: number, afterVersion: number, what: string, label: string): Promise<{ version: number; state: BatchState }> {
+  const committed = (await readCommittedStates<BatchState>(root, app, afterVersion)).find((c) => c.seq === seq);
+  if (!committed) throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what}: batch ${seq} is not in the log of ${label}; this is a bug in Weir`, { details: { seq } });
+  return { version: committed.version, state: committed.state };
 }
 
 async function listSource(source: string, format: string): Promise<InputFile[]> {

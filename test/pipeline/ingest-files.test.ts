@@ -39,6 +39,30 @@ describe("ingestFiles", () => {
     assert.deepEqual(ledger.map((r) => [path.basename(String(r.path)), Number(r.size), Number(r.seq)]), [["a.json", 34, 1], ["b.json", 17, 2]]);
   });
 
+  it("two concurrent runs of one job with different batch sizes, then a rerun: every file's rows land exactly once and the ledger holds exactly the committed files", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, "0")}.json`] = `{"id":${i},"v":"a"}\n{"id":${100 + i},"v":"b"}\n`;
+    const target = path.join(dir, "concurrent-t");
+    const opts = (n: number) => ({ source: path.join(dir, "concurrent"), format: "json", schema: "id BIGINT, v STRING", target, maxFilesPerBatch: n }) as const;
+    // The table exists first (two runs creating it at once conflict, as in Spark); then 11 more files land.
+    landing("concurrent", { "f00.json": files["f00.json"]! });
+    const first = await ingestFiles(spark, opts(1));
+    landing("concurrent", files);
+    // Batch n of the two runs holds different files. Each batch number commits once: the other run either fails
+    // with a commit conflict (it read the log before the winner committed) or finds the batch already committed
+    // and must take the winner's files, not its own, as that batch's.
+    const settled = await Promise.allSettled([2, 3].map((n) => ingestFiles(spark, opts(n))));
+    for (const r of settled) if (r.status === "rejected") assert.equal((r.reason as WeirError).code, "WEIR_DELTA_CONCURRENT_MODIFICATION", String(r.reason));
+    const rerun = await ingestFiles(spark, opts(4));
+    const runs = [first, ...settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])), rerun];
+    const ids = (await read(target)).map((r) => Number(r.id));
+    assert.deepEqual(ids, [...Array.from({ length: 12 }, (_, i) => i), ...Array.from({ length: 12 }, (_, i) => 100 + i)], "every file's rows once");
+    assert.equal(runs.reduce((n, r) => n + r.rows, 0), 24, "the runs' reported rows add up to what was loaded");
+    assert.deepEqual(runs.flatMap((r) => r.files).map((f) => path.basename(f)).sort(), Object.keys(files), "each file reported once, by the run that committed it");
+    const ledger = await spark.sql("SELECT DISTINCT path FROM delta.`" + path.join(dir, "wh", "_weir.db", "ingested_files") + "` WHERE app = $app", { app: `ingest:${target}` }).collect();
+    assert.deepEqual(ledger.map((r) => path.basename(String(r.path))).sort(), Object.keys(files));
+  });
+
   it("CSV files with a schema, in batches of 2 files, into a new partitioned catalog table: the rows and version of the batches' commits", async () => {
     await spark.sql("CREATE DATABASE IF NOT EXISTS bronze");
     const lines = (from: number, n: number): string => `id,qty,day\n${Array.from({ length: n }, (_, i) => `${from + i},${(from + i) % 7},2024-01-0${1 + ((from + i) % 3)}`).join("\n")}\n`;
