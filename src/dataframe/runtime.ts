@@ -1,7 +1,8 @@
-import { compileQuery, schemaOf, type CompiledQuery, type DuckDBExecutor, type ExternalScans } from "../engine/index.js";
+import { compileQuery, schemaOf, writeDeltaTable, type CompiledQuery, type DeltaWriteRequest, type DeltaWriteResult, type DuckDBExecutor, type ExternalScans } from "../engine/index.js";
 import type { Plan } from "../plan/index.js";
 import type { StructType } from "../types/index.js";
 import type { RuntimeConfig } from "./runtime-config.js";
+import { deltaTableDefaults } from "./write-options.js";
 import type { Catalog } from "./catalog-api.js";
 import type { DatasetContext } from "./dataset-context.js";
 
@@ -41,4 +42,13 @@ export async function schemaOfPlan(rt: Runtime, plan: Plan): Promise<StructType>
   const q = await compile(rt, plan, false, true);
   const cols = await rt.executor.describe(q.sql, q.params, "schema");
   return schemaOf(cols.map((c, i) => ({ name: q.columns[i] ?? c.name, type: c.type })));
+}
+
+/**
+ * Write a Delta table for this session: the engine's writer, with the session's
+ * `spark.databricks.delta.properties.defaults.*` as the properties of a table the write creates.
+ * @example `await writeSessionDelta(rt, { sql, params, columns, path, mode: "append", partitionBy: [], options: {} })`
+ */
+export function writeSessionDelta(rt: Runtime, req: Omit<DeltaWriteRequest, "tableDefaults">): Promise<DeltaWriteResult> {
+  return writeDeltaTable(rt.executor, { ...req, tableDefaults: deltaTableDefaults(rt.conf) });
 }

@@ -1,11 +1,10 @@
 import { AnalysisError, WeirError } from "../errors/index.js";
 import { beginOutput, type SaveMode } from "../io/index.js";
 import type { Plan } from "../plan/index.js";
-import { writeDeltaTable } from "../engine/index.js";
-import { compile, type Runtime } from "./runtime.js";
+import { compile, writeSessionDelta, type Runtime } from "./runtime.js";
 import { BUCKET_COLUMN, planBuckets } from "./write-buckets.js";
 import { writeFiles } from "./write-files.js";
-import { deltaTableDefaults, resolveWriteOptions } from "./write-options.js";
+import { resolveWriteOptions } from "./write-options.js";
 import type { Catalog } from "./catalog-api.js";
 import { insertInto, saveAsTable } from "./sql/table-writes.js";
 import { writePostgres, type PostgresWriteOptions } from "./postgres-writer.js";
@@ -123,7 +122,7 @@ export class DataFrameWriter {
     if (this.state.format === "delta") {
       const dq = await compile(this.runtime, this.plan, true);
       const options = withSessionOverwriteMode(this.state.options, this.runtime.conf);
-      const res = await this.runtime.job("write delta", () => writeDeltaTable(this.runtime.executor, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options, tableDefaults: deltaTableDefaults(this.runtime.conf) }));
+      const res = await this.runtime.job("write delta", () => writeSessionDelta(this.runtime, { sql: dq.sql, params: dq.params, columns: dq.columns, path, mode: this.state.mode, partitionBy: this.state.partitionBy, options }));
       return res;
     }
     const { mode, format, options } = this.state;

@@ -1,12 +1,12 @@
-import { deltaTableDefaults } from "../write-options.js";
 import * as path from "node:path";
 import { createEmptyDeltaTable, formatTableIdent, renameTable, updateDeltaMetadata } from "../../catalog/index.js";
-import { DuckDBParquetReader, loadDeltaSnapshot, writeDeltaTable, type BoundParams } from "../../engine/index.js";
+import { DuckDBParquetReader, loadDeltaSnapshot, type BoundParams } from "../../engine/index.js";
 import { WeirError } from "../../errors/index.js";
 import { parseSchemaDDL, t, toDuckDBType } from "../../types/index.js";
 import { quoteIdent } from "../../util/index.js";
 import type { Catalog } from "../catalog-api.js";
-import { compile, schemaOfPlan, type Runtime } from "../runtime.js";
+import { compile, schemaOfPlan, writeSessionDelta, type Runtime } from "../runtime.js";
+import { deltaTableDefaults } from "../write-options.js";
 import type { CommandOutput } from "./command-result.js";
 import type { WeirStatement } from "./statement-ast.js";
 
@@ -114,7 +114,7 @@ async function createTable(ctx: StatementContext, s: Extract<WeirStatement, { ki
   if (existing) {
     // CREATE OR REPLACE: a new version with the new schema, partitioning and data; history is kept (Delta's REPLACE).
     const q = query ?? emptyQuery(s.columns ?? missingColumns(s.name));
-    await writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path: existing.path!, mode: "overwrite", partitionBy: s.partitionedBy, options: { ...options, overwriteSchema: "true" }, tableDefaults: deltaTableDefaults(rt.conf) });
+    await writeSessionDelta(rt, { sql: q.sql, params: q.params, columns: q.columns, path: existing.path!, mode: "overwrite", partitionBy: s.partitionedBy, options: { ...options, overwriteSchema: "true" } });
     await setOtherProperties(rt, existing.path!, otherProps);
     if (s.comment !== undefined) await wh.setDescription(id, s.comment);
     return NONE;
@@ -131,7 +131,7 @@ async function createTable(ctx: StatementContext, s: Extract<WeirStatement, { ki
     managed = true;
   }
   if (query) {
-    await rt.job(`create table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: query.sql, params: query.params, columns: query.columns, path: dir, mode: "error", partitionBy: s.partitionedBy, options, tableDefaults: deltaTableDefaults(rt.conf) }));
+    await rt.job(`create table ${formatTableIdent(id)}`, () => writeSessionDelta(rt, { sql: query.sql, params: query.params, columns: query.columns, path: dir, mode: "error", partitionBy: s.partitionedBy, options }));
   } else if (s.columns !== undefined) {
     await createEmptyDeltaTable(dir, { schema: parseSchemaDDL(s.columns), partitionColumns: s.partitionedBy, properties: { ...deltaTableDefaults(rt.conf), ...deltaProps }, ...(s.comment !== undefined ? { description: s.comment } : {}), name: id.table });
   } else if (!(await hasDeltaLog(rt, dir))) {

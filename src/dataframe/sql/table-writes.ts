@@ -1,13 +1,12 @@
-import { deltaTableDefaults } from "../write-options.js";
 import { WeirError, DeltaError } from "../../errors/index.js";
 import { formatTableIdent } from "../../catalog/index.js";
-import { loadDeltaSnapshot, writeDeltaTable, type DeltaWriteResult } from "../../engine/index.js";
+import { loadDeltaSnapshot, type DeltaWriteResult } from "../../engine/index.js";
 import type { SaveMode } from "../../io/index.js";
 import type { Plan } from "../../plan/index.js";
 import { quoteIdent, unknownColumnError } from "../../util/index.js";
 import { toDuckDBType } from "../../types/index.js";
 import type { Catalog } from "../catalog-api.js";
-import { compile, type Runtime } from "../runtime.js";
+import { compile, writeSessionDelta, type Runtime } from "../runtime.js";
 
 /** How a DataFrame is written to a catalog table. @example `{ mode: "append", partitionBy: [], options: {} }` */
 export interface TableWriteOptions {
@@ -44,12 +43,12 @@ export async function saveAsTable(rt: Runtime, catalog: Catalog, plan: Plan, nam
     // replace still rely on them (their partition values live only in the metadata).
     const partial = o.options.replaceWhere !== undefined || (o.options.partitionOverwriteMode ?? rt.conf?.get("spark.sql.sources.partitionOverwriteMode", "static"))?.toLowerCase() === "dynamic";
     const options = mode === "overwrite" && !partial && o.options.overwriteSchema === undefined ? { ...o.options, overwriteSchema: "true" } : o.options;
-    return rt.job(`write table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path: found.path!, mode, partitionBy: o.partitionBy, options, tableDefaults: deltaTableDefaults(rt.conf) }));
+    return rt.job(`write table ${formatTableIdent(id)}`, () => writeSessionDelta(rt, { sql: q.sql, params: q.params, columns: q.columns, path: found.path!, mode, partitionBy: o.partitionBy, options }));
   }
   const { location, path } = await catalog.warehouse.prepareManagedLocation(id);
   const description = o.description ?? o.options.description;
   const options = description !== undefined ? { ...o.options, description } : o.options;
-  const res = await rt.job(`create table ${formatTableIdent(id)}`, () => writeDeltaTable(rt.executor, { sql: q.sql, params: q.params, columns: q.columns, path, mode: "error", partitionBy: o.partitionBy, options, tableDefaults: deltaTableDefaults(rt.conf) }));
+  const res = await rt.job(`create table ${formatTableIdent(id)}`, () => writeSessionDelta(rt, { sql: q.sql, params: q.params, columns: q.columns, path, mode: "error", partitionBy: o.partitionBy, options }));
   await catalog.warehouse.register(id, { name: id.table, kind: "table", location, managed: true, createdAt: Date.now(), ...(description !== undefined ? { description } : {}) });
   return res;
 }
@@ -84,7 +83,7 @@ export async function insertInto(
   // INSERT OVERWRITE honours the session's partitionOverwriteMode (dynamic: replace only the partitions written).
   const modeKey = "spark.sql.sources.partitionOverwriteMode";
   const options: Record<string, string> = o.overwrite && rt.conf?.isSet(modeKey) ? { partitionOverwriteMode: rt.conf.get(modeKey) } : {};
-  return rt.job(`insert into ${target.label}`, () => writeDeltaTable(rt.executor, { sql, params: q.params, columns: names, path: target.path, mode: o.overwrite ? "overwrite" : "append", partitionBy: [], options, tableDefaults: deltaTableDefaults(rt.conf) }));
+  return rt.job(`insert into ${target.label}`, () => writeSessionDelta(rt, { sql, params: q.params, columns: names, path: target.path, mode: o.overwrite ? "overwrite" : "append", partitionBy: [], options }));
 }
 
 function unknownColumn(c: string, columns: readonly string[], table: string): never {
