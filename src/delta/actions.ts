@@ -269,14 +269,6 @@ function parseBody(kind: Action["kind"], f: Fields): Action {
 }
 
 /**
- * Exhaustiveness check for `switch (action.kind)`: a new action kind fails to compile at every switch.
- *
- * @example
- * ```ts
- * switch (a.kind) { case "add": break; ...; default: assertNeverAction(a); }
- * ```
- */
-/**
  * PROTOCOL.md's derived `uniqueId` of a deletion vector — `<storageType><pathOrInlineDv>[@<offset>]` — or ""
  * for none; with the path it identifies a logical file.
  *
@@ -300,6 +292,14 @@ export function removeOf(add: AddAction, dataChange = true, deletionTimestamp = 
   };
 }
 
+/**
+ * Exhaustiveness check for `switch (action.kind)`: a new action kind fails to compile at every switch.
+ *
+ * @example
+ * ```ts
+ * switch (a.kind) { case "add": break; ...; default: assertNeverAction(a); }
+ * ```
+ */
 export function assertNeverAction(x: never): never {
   throw new DeltaError("WEIR_INTERNAL", `unhandled Delta action ${JSON.stringify(x)}: this is a bug in Weir`);
 }

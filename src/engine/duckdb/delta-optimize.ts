@@ -112,7 +112,6 @@ export async function optimizeDelta(executor: DuckDBExecutor, req: DeltaOptimize
   }
 }
 
-/** Delta's bin-packing: files smaller than the target, smallest first, into bins of at most the target size; bins of one file are dropped. */
 /** Spark's `spark.databricks.delta.optimize.maxDeletedRowsRatio`: a file whose DV removes more is rewritten even alone. */
 const MAX_DELETED_ROWS_RATIO = 0.05;
 
@@ -124,6 +123,10 @@ function purge(f: DeltaFile): boolean {
   return n === undefined || n === 0 || dv.cardinality / n > MAX_DELETED_ROWS_RATIO;
 }
 
+/**
+ * Delta's bin-packing: files smaller than the target (or to {@link purge}), smallest first, into bins of at most the
+ * target size; a bin of one file is dropped unless that file is to be purged.
+ */
 function binPack(files: readonly DeltaFile[], target: number): DeltaFile[][] {
   const small = files.filter((f) => f.size < target || purge(f)).sort((a, b) => a.size - b.size);
   const bins: DeltaFile[][] = [];
