@@ -4,7 +4,7 @@
  * `delete`, `optimize`, `vacuum`, `restoreToVersion` / `restoreToTimestamp`.
  */
 import * as path from "node:path";
-import { DeltaError, WeirError } from "../errors/index.js";
+import { WeirError } from "../errors/index.js";
 import { DELTA_LOG_DIR, FileSystemLogStore, parseLogFileName, readHistory } from "../delta/index.js";
 import { addDeltaConstraint, dropDeltaConstraint, loadDeltaSnapshot } from "../engine/index.js";
 import { t } from "../types/index.js";
@@ -53,16 +53,11 @@ export class DeltaTable {
    * ```
    */
   static async forPath(session: Session, tablePath: string): Promise<DeltaTable> {
-    const root = path.resolve(tablePath);
-    if (!(await DeltaTable.isDeltaTable(session, root))) {
-      throw new DeltaError("WEIR_DELTA_NOT_A_TABLE", `${root} is not a Delta table: it has no commits in _delta_log`, {
-        hint: 'check the path, or create the table with df.write.format("delta").save(path)', details: { table: root },
-      });
-    }
-    const table = new DeltaTable(session, root);
-    // Like Spark's DeltaLog.forTable: load the snapshot now (refusing unreadable tables here, and keeping it in
-    // the session's cache so the next read or DML only replays newer commits).
-    await loadDeltaSnapshot(table.toDF().runtime.executor, root);
+    const table = new DeltaTable(session, path.resolve(tablePath));
+    // Like Spark's DeltaLog.forTable: load the snapshot now (one listing of the log, which also finds a directory
+    // that is no table: WEIR_DELTA_NOT_A_TABLE), refusing unreadable tables here and keeping the snapshot in the
+    // session's cache so the next read or DML only replays newer commits.
+    await loadDeltaSnapshot(table.runtime.executor, table.path);
     return table;
   }
 

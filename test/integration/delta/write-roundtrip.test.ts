@@ -3,7 +3,7 @@
  * (hand-parsed log JSON, checkpoint decoded with plain DuckDB SQL) and match the protocol's action schemas.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, readdirSync, existsSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, readdirSync, existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -199,7 +199,9 @@ describe("delta writer round trip (independent reader)", () => {
     await batch(3, 3).write.format("delta").mode("append").save(root);
     assert.equal(await DeltaTable.isDeltaTable(spark, root), true);
     assert.equal(await DeltaTable.isDeltaTable(spark, tmp), false);
-    await rejectsWith(DeltaTable.forPath(spark, path.join(tmp, "nope")), "WEIR_DELTA_NOT_A_TABLE");
+    await rejectsWith(DeltaTable.forPath(spark, path.join(tmp, "nope")), "WEIR_DELTA_NOT_A_TABLE", /is not a Delta table/);
+    mkdirSync(path.join(tmp, "empty-log", "_delta_log"), { recursive: true });
+    await rejectsWith(DeltaTable.forPath(spark, path.join(tmp, "empty-log")), "WEIR_DELTA_NOT_A_TABLE", /no commit/);
     const table = await DeltaTable.forPath(spark, root);
     assert.equal(await table.toDF().count(), 6);
     const history = await (await table.history()).collect() as Json[];
