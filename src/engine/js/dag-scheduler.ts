@@ -15,7 +15,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { bug, ExecutionError } from "../../errors/index.js";
-import { pairedInputs, type LineageNode, type ShuffleDependency } from "./lineage.js";
+import { narrowAncestors, pairedInputs, type LineageNode, type ShuffleDependency } from "./lineage.js";
 import { LineageCleaner } from "./lineage-cleaner.js";
 import { blockAvailable, MissingMapOutputError, Needs, planPartition } from "./plan-builder.js";
 import { findUnsendableRecord } from "./record-check.js";
@@ -300,15 +300,7 @@ function registerBlocks(node: LineageNode, done: Done): LineageNode[] {
 }
 
 function findNode(root: LineageNode, id: number): LineageNode | undefined {
-  const seen = new Set<LineageNode>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.id === id) return n;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    for (const p of n.parents()) if (!p.shuffle) stack.push(p.node);
-  }
+  for (const n of narrowAncestors(root)) if (n.id === id) return n;
   return undefined;
 }
 

@@ -88,6 +88,23 @@ export class LineageNode {
   }
 }
 
+/**
+ * `root` and the nodes reachable from it without crossing a shuffle: the nodes one task of `root` computes (and
+ * whose cached blocks it may read or write).
+ * @example `for (const n of narrowAncestors(node)) if (n.id === id) return n;`
+ */
+export function* narrowAncestors(root: LineageNode): Generator<LineageNode> {
+  const seen = new Set<LineageNode>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    yield n;
+    for (const p of n.parents()) if (!p.shuffle) stack.push(p.node);
+  }
+}
+
 /** Node class names as Spark prints them in toDebugString. */
 function className(n: LineageNode): string {
   if (n.checkpointFiles) return "CheckpointDataset";

@@ -15,7 +15,7 @@
  */
 import { rmSync } from "node:fs";
 import { ExecutionError, type ErrorCode } from "../../errors/index.js";
-import type { LineageNode } from "./lineage.js";
+import { narrowAncestors, type LineageNode } from "./lineage.js";
 import { problemText, RECORD_HINT, type ValueProblem } from "./record-check.js";
 import type { TaskPlan } from "./task-plan.js";
 import { TaskError, UnsendableTaskError, WorkerDiedError } from "./worker-pool.js";
@@ -119,19 +119,6 @@ function planFiles(plan: unknown, out: string[] = []): string[] {
   // Nested plans are found by shape, so plan kinds added later (paired inputs, …) are searched too.
   for (const x of Object.values(plan)) if (typeof x === "object" && x !== null) planFiles(x, out);
   return out;
-}
-
-/** Nodes reachable from `root` without crossing a shuffle (the ones a task's plan can read blocks of). */
-function* narrowAncestors(root: LineageNode): Generator<LineageNode> {
-  const seen = new Set<LineageNode>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    yield n;
-    for (const p of n.parents()) if (!p.shuffle) stack.push(p.node);
-  }
 }
 
 /** Forget (and delete) the cached DISK block stored in `file`; false when `file` is no cached block. */
