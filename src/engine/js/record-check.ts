@@ -10,7 +10,7 @@
  * Only failure paths and the one-time slice check walk values: the encoder's hot path stays a single switch.
  */
 import { ExecutionError } from "../../errors/index.js";
-import type { TaskPlan } from "./task-plan.js";
+import { childPlans, type TaskPlan } from "./task-plan.js";
 
 /** The hint of every WEIR_RECORD_NOT_SERIALIZABLE error. @example `new ExecutionError(code, msg, { hint: RECORD_HINT })` */
 export const RECORD_HINT = "records must be plain data: strings, numbers, booleans, null, undefined, bigints, Dates, typed arrays (Uint8Array, Float64Array …), "
@@ -154,28 +154,18 @@ const checkedSlices = new WeakSet<readonly unknown[]>();
  * @example `const bad = findUnsendableRecord(plan); if (bad) throw …`
  */
 export function findUnsendableRecord(plan: TaskPlan): { index: number; problem: ValueProblem } | undefined {
-  switch (plan.kind) {
-    case "slice": {
-      if (checkedSlices.has(plan.records)) return undefined;
-      for (let i = 0; i < plan.records.length; i++) {
-        const problem = findUnencodable(plan.records[i]);
-        if (problem) return { index: i, problem };
-      }
-      checkedSlices.add(plan.records);
-      return undefined;
+  if (plan.kind === "slice") {
+    if (checkedSlices.has(plan.records)) return undefined;
+    for (let i = 0; i < plan.records.length; i++) {
+      const problem = findUnencodable(plan.records[i]);
+      if (problem) return { index: i, problem };
     }
-    case "narrow": case "cache": return findUnsendableRecord(plan.input);
-    case "concat": {
-      for (const p of plan.inputs) { const bad = findUnsendableRecord(p); if (bad) return bad; }
-      return undefined;
-    }
-    default: {
-      // Other inputs (files, shuffles, memory blocks, and plan kinds added later) hold no driver-side records;
-      // nested plans are found by shape so a new wrapper kind is still searched.
-      for (const x of Object.values(plan as Record<string, unknown>)) {
-        if (x && typeof x === "object" && "kind" in x) { const bad = findUnsendableRecord(x as TaskPlan); if (bad) return bad; }
-      }
-      return undefined;
-    }
+    checkedSlices.add(plan.records);
+    return undefined;
   }
+  for (const input of childPlans(plan)) {
+    const bad = findUnsendableRecord(input);
+    if (bad) return bad;
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ import { rmSync } from "node:fs";
 import { ExecutionError, type ErrorCode } from "../../errors/index.js";
 import { narrowAncestors, type LineageNode } from "./lineage.js";
 import { problemText, RECORD_HINT, type ValueProblem } from "./record-check.js";
-import type { TaskPlan } from "./task-plan.js";
+import { childPlans, type TaskPlan } from "./task-plan.js";
 import { TaskError, UnsendableTaskError, WorkerDiedError } from "./worker-pool.js";
 
 /**
@@ -60,8 +60,8 @@ export function classifyFailure(e: unknown, node: LineageNode, plan: TaskPlan, p
 
 /** A corrupt file a task read: a cached block to recompute, an input with no lineage (fail), or a spill run of its own (retry). */
 function corruptInput(e: TaskError, node: LineageNode, plan: TaskPlan, place: TaskPlace): FailureAction {
-  const file = planFiles(plan).find((f) => f === e.remote.file);
-  if (file === undefined) return { kind: "retry" }; // a spill run of the task itself: a new attempt rewrites it
+  const file = e.remote.file;
+  if (file === undefined || !readsFile(plan, file)) return { kind: "retry" }; // a spill run of the task itself: a new attempt rewrites it
   if (dropBlock(node, file)) return { kind: "recompute" };
   return {
     kind: "fail",
@@ -111,14 +111,9 @@ function withoutHint(message: string): string {
   return message.replace(/\. Hint: [^]*$/, "");
 }
 
-/** Every file a plan reads records from (cached blocks, checkpoints, spooled sources). */
-function planFiles(plan: unknown, out: string[] = []): string[] {
-  if (Array.isArray(plan)) { for (const x of plan) planFiles(x, out); return out; }
-  if (typeof plan !== "object" || plan === null || !("kind" in plan)) return out;
-  if ((plan as TaskPlan).kind === "blockFile") { out.push((plan as Extract<TaskPlan, { kind: "blockFile" }>).path); return out; }
-  // Nested plans are found by shape, so plan kinds added later (paired inputs, …) are searched too.
-  for (const x of Object.values(plan)) if (typeof x === "object" && x !== null) planFiles(x, out);
-  return out;
+/** Whether `plan` reads records from `file` (a cached block, a checkpoint, a spooled source). */
+function readsFile(plan: TaskPlan, file: string): boolean {
+  return (plan.kind === "blockFile" && plan.path === file) || childPlans(plan).some((input) => readsFile(input, file));
 }
 
 /** Forget (and delete) the cached DISK block stored in `file`; false when `file` is no cached block. */

@@ -2,6 +2,7 @@
  * The messages between the driver (scheduler) and workers: what one task computes for one partition — a tree of
  * sources and fused narrow operations ending in a sink — and what it reports back. Plain structured-clone data.
  */
+import { bug } from "../../errors/index.js";
 import type { FnSpec } from "./ship-function.js";
 
 /** A user function by its shipped id. @example `{ fn: 3 }` */
@@ -124,4 +125,22 @@ export type WorkerReply =
 /** Fresh zeroed metrics. @example `emptyMetrics().recordsIn // 0` */
 export function emptyMetrics(): TaskMetrics {
   return { recordsIn: 0, recordsOut: 0, shuffleBytesWritten: 0, shuffleBytesRead: 0, spillBytes: 0, spillFiles: 0, timeMs: 0 };
+}
+
+/**
+ * The plans `plan` reads its records from. Every walk over a plan tree (the files a task reads, the parallelize()
+ * records it sends) goes through here, so a new plan kind breaks this switch at compile time, not a walk silently.
+ * @example `childPlans({ kind: "concat", inputs: [a, b] }) // [a, b]`
+ */
+export function childPlans(plan: TaskPlan): readonly TaskPlan[] {
+  switch (plan.kind) {
+    case "slice": case "text": case "blockFile": case "blockMemory": case "shuffleRead": return [];
+    case "narrow": case "cache": return [plan.input];
+    case "concat": return plan.inputs;
+    case "paired": return [plan.left, plan.right];
+    default: {
+      const never: never = plan;
+      return bug("unknown task plan", { plan: never });
+    }
+  }
 }
