@@ -20,8 +20,8 @@ const MAGIC = 0x31465257; // "WRF1" read as a little-endian u32
 const TRAILER = 12;
 
 /**
- * A record file is missing, truncated or does not decode. The message names the file as a JSON string (the
- * scheduler matches it against the files a task read).
+ * A record file is missing, truncated or does not decode. `file` names it; the worker's reply carries it to the
+ * scheduler, which matches it against the files the task read (task-failure.ts).
  * @example `if (e instanceof RecordFileCorruptError) console.error(e.file)`
  */
 export class RecordFileCorruptError extends ExecutionError {
