@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { DeltaError } from "../errors/index.js";
 import { parseCommitFile, type CommitInfoAction } from "./actions.js";
 import { DELTA_LOG_DIR, parseLogFileName } from "./log-file-name.js";
-import type { LogStore } from "./log-store.js";
+import type { LogFileInfo, LogStore } from "./log-store.js";
 
 /** One commit of the history. @example `{ version: 3, timestamp: 1700000000000, operation: "WRITE", commitInfo }` */
 export interface HistoryEntry {
@@ -27,6 +27,26 @@ export interface HistoryEntry {
  * ```
  */
 export async function readHistory(store: LogStore, tableRoot: string, limit?: number): Promise<HistoryEntry[]> {
+  const out: HistoryEntry[] = [];
+  for await (const entry of readEntries(store, (await listCommits(store, tableRoot)).slice(0, limit ?? Infinity))) out.push(entry);
+  return out;
+}
+
+/**
+ * The history of the table at `tableRoot`, newest first, from one listing of the log; each commit file is read
+ * when the next entry is asked for, so a caller looking for the commits after some version stops there.
+ *
+ * @example
+ * ```ts
+ * for await (const e of historyNewestFirst(new FileSystemLogStore(), "/data/orders")) if (e.operation === "RESTORE") break;
+ * ```
+ */
+export async function* historyNewestFirst(store: LogStore, tableRoot: string): AsyncGenerator<HistoryEntry, void, undefined> {
+  yield* readEntries(store, await listCommits(store, tableRoot));
+}
+
+/** The commit files of the log, newest first. */
+async function listCommits(store: LogStore, tableRoot: string): Promise<{ version: number; file: LogFileInfo }[]> {
   const root = path.resolve(tableRoot);
   const listing = await store.list(path.join(root, DELTA_LOG_DIR));
   if (listing === undefined) {
@@ -34,26 +54,26 @@ export async function readHistory(store: LogStore, tableRoot: string, limit?: nu
       hint: "check the path", details: { table: root },
     });
   }
-  const commits = listing
+  return listing
     .flatMap((f) => {
       const n = parseLogFileName(f.name);
       return n?.kind === "commit" ? [{ version: n.version, file: f }] : [];
     })
-    .sort((a, b) => b.version - a.version)
-    .slice(0, limit ?? Infinity);
-  const out: HistoryEntry[] = [];
+    .sort((a, b) => b.version - a.version);
+}
+
+async function* readEntries(store: LogStore, commits: readonly { version: number; file: LogFileInfo }[]): AsyncGenerator<HistoryEntry, void, undefined> {
   for (const { version, file } of commits) {
     const bytes = await store.read(file.path);
     if (!bytes) continue; // cleaned up since the listing
     const info = parseCommitFile(new TextDecoder().decode(bytes), file.path).find((a): a is CommitInfoAction => a.kind === "commitInfo");
-    out.push(Object.freeze({
+    yield Object.freeze({
       version,
       // Not commitInfo.timestamp: it is taken before the commit file exists, so a version looked up by the
       // timestamp history shows could resolve to the version before it.
       timestamp: info?.inCommitTimestamp ?? file.modificationTime,
       operation: info?.operation,
       commitInfo: info,
-    }));
+    });
   }
-  return out;
 }

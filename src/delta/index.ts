@@ -54,7 +54,7 @@ export { decodeRoaring32, decodeRoaringBitmapArray, encodeRoaringBitmapArray } f
 export { z85Decode, z85DecodeUuid, z85Encode, z85EncodeUuid, Z85_ALPHABET } from "./z85.js";
 export { Snapshot, readSnapshot, resolveDataPath, type DeltaFile, type SnapshotOptions } from "./snapshot.js";
 export { SnapshotCache } from "./snapshot-cache.js";
-export { readHistory, type HistoryEntry } from "./history.js";
+export { readHistory, historyNewestFirst, type HistoryEntry } from "./history.js";
 export { ENGINE_INFO, toLogEntry, serializeCommit, buildCommitInfo, type CommitDescription } from "./commit.js";
 export { buildStatsJson, STATS_STRING_PREFIX, type ColumnStatsText } from "./stats.js";
 export { checkConflicts, partitionKey, type TransactionSummary, type PartitionReadSet } from "./conflict-checker.js";

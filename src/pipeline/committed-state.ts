@@ -4,7 +4,7 @@
  * `{"weir":{"app":…,"seq":…,"state":…}}` — in the same `_delta_log/N.json` as the data files, so state and data
  * become visible together or not at all. This module reads that state back.
  */
-import { FileSystemLogStore, readHistory } from "../delta/index.js";
+import { FileSystemLogStore, historyNewestFirst } from "../delta/index.js";
 
 /** The state a pipeline committed with its data. @example `{ seq: 4, version: 17, state: { watermark: … } }` */
 export interface CommittedState<T> {
@@ -44,19 +44,31 @@ export async function readCommittedState<T>(tableRoot: string, app: string, afte
  * @example `const missing = await readCommittedStates(root, "ingest:bronze.events", ledger.targetVersion)`
  */
 export async function readCommittedStates<T>(tableRoot: string, app: string, afterVersion = -1, max = Infinity): Promise<CommittedState<T>[]> {
-  const store = new FileSystemLogStore();
   const out: CommittedState<T>[] = [];
-  for (let limit = 32; ; limit *= 8) {
-    out.length = 0;
-    const entries = await readHistory(store, tableRoot, limit);
-    for (const e of entries) {
-      if (e.version <= afterVersion) return out;
-      const state = parseState<T>(e.commitInfo?.raw.userMetadata, app);
-      if (state) out.push({ ...state, version: e.version });
-      if (out.length >= max) return out;
-    }
-    if (entries.length < limit) return out;
+  // Newest first, each commit read once, stopping at `afterVersion` (usually a handful of commits, not the log).
+  for await (const e of historyNewestFirst(new FileSystemLogStore(), tableRoot)) {
+    if (e.version <= afterVersion) break;
+    const state = parseState<T>(e.commitInfo?.raw.userMetadata, app);
+    if (state) out.push({ ...state, version: e.version });
+    if (out.length >= max) break;
   }
+  return out;
+}
+
+/**
+ * The newest state committed by `app`, and whether the table was restored (`RESTORE`) after that commit — the
+ * state may then describe data the table no longer holds. One newest-first walk of the log, stopping at the state.
+ *
+ * @example `const { committed, restoredAfter } = await readLatestState<LoadState>(root, "incremental:orders")`
+ */
+export async function readLatestState<T>(tableRoot: string, app: string): Promise<{ committed: CommittedState<T> | undefined; restoredAfter: boolean }> {
+  let restoredAfter = false;
+  for await (const e of historyNewestFirst(new FileSystemLogStore(), tableRoot)) {
+    const state = parseState<T>(e.commitInfo?.raw.userMetadata, app);
+    if (state) return { committed: { ...state, version: e.version }, restoredAfter };
+    if (e.operation === "RESTORE") restoredAfter = true;
+  }
+  return { committed: undefined, restoredAfter: false };
 }
 
 function parseState<T>(meta: unknown, app: string): { seq: number; state: T } | undefined {
@@ -66,24 +78,5 @@ function parseState<T>(meta: unknown, app: string): { seq: number; state: T } | 
     return parsed.weir?.app === app && typeof parsed.weir.seq === "number" ? { seq: parsed.weir.seq, state: parsed.weir.state as T } : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Whether the table was restored (`RESTORE`) after `version`: the state committed at `version` may then describe
- * data the table no longer holds.
- *
- * @example `if (await restoredSince(root, state.version)) throw …`
- */
-export async function restoredSince(tableRoot: string, version: number): Promise<boolean> {
-  // Only the commits after `version` matter: read the newest ones (usually a handful) rather than the whole log.
-  const store = new FileSystemLogStore();
-  for (let limit = 32; ; limit *= 8) {
-    const entries = await readHistory(store, tableRoot, limit);
-    for (const e of entries) {
-      if (e.version <= version) return false;
-      if (e.operation === "RESTORE") return true;
-    }
-    if (entries.length < limit) return false;
   }
 }

@@ -6,7 +6,7 @@ import { DeltaTable, lit, type DataFrame, type Row, type Session } from "../data
 import { WeirError } from "../errors/index.js";
 import type { DataType } from "../types/index.js";
 import { quoteIdent } from "../util/index.js";
-import { readCommittedState, restoredSince, stateMetadata } from "./committed-state.js";
+import { readCommittedState, readLatestState, stateMetadata } from "./committed-state.js";
 import { assertNoNullKeys, profileBatch, type BatchProfile } from "./batch-profile.js";
 import { assertKeyColumns, keyCondition, latestPerKey } from "./merge-keys.js";
 import { PhaseClock } from "./phase-clock.js";
@@ -110,7 +110,8 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
     const bronze = opts.bronze !== undefined ? await resolveTarget(session, opts.bronze) : undefined;
 
     // 1. State: the target's newest commit by this job is the truth; _weir.watermarks is a derived, repaired copy.
-    const committed = (await targetExists(session, target)) ? await readCommittedState<LoadState>(target.path!, app) : undefined;
+    const { committed, restoredAfter } = (await targetExists(session, target))
+      ? await readLatestState<LoadState>(target.path!, app) : { committed: undefined, restoredAfter: false };
     const recorded = await getWatermark(session, opts.name);
     const seq = committed?.seq ?? 0;
     if (recorded && recorded.seq > seq) {
@@ -118,7 +119,7 @@ export async function incrementalLoad(session: Session, opts: IncrementalLoadOpt
         hint: "the target was restored or recreated; delete the job's rows from _weir.watermarks (or use a new job name) to reload", details: { recorded: recorded.seq, committed: seq, target: target.label },
       });
     }
-    if (committed && (await restoredSince(target.path!, committed.version))) {
+    if (committed && restoredAfter) {
       throw new WeirError("WEIR_PIPELINE_STATE_MISMATCH", `${what} cannot continue: the target ${target.label} was restored after batch ${seq} was committed (version ${committed.version}), so its watermark no longer describes its data`, {
         hint: "delete the job's rows from _weir.watermarks and use a new job name to reload, or re-run the load into a fresh target", details: { committed: seq, version: committed.version, target: target.label },
       });
