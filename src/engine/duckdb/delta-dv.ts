@@ -23,10 +23,9 @@ export interface DeletionVectorChanges {
   readonly adds: AddAction[];
   /** The new DV file, if one was written. */
   readonly dvFile: string | undefined;
-  /** Files that got a DV for the first time / whose DV was replaced / that were removed because every row went. */
+  /** Files that got a DV for the first time / whose DV was replaced (files losing every row are only removed). */
   readonly added: number;
   readonly updated: number;
-  readonly removedFiles: number;
 }
 
 /**
@@ -43,22 +42,17 @@ export async function markRowsDeleted(
 ): Promise<DeletionVectorChanges> {
   const touched = files.filter((f) => (positions.get(f.path)?.length ?? 0) > 0);
   const physical = await physicalRowCounts(executor, touched);
-  const removes: RemoveAction[] = [];
-  const kept: { file: DeltaFile; rows: number[]; physical: number }[] = [];
-  let removedFiles = 0;
   const unions = await Promise.all(touched.map(async (f) => unionPositions(f.add.deletionVector ? await readDeletionVectorShared(tableRoot, f.add.deletionVector) : [], positions.get(f.path)!)));
-  touched.forEach((f, i) => {
-    removes.push(removeOf(f.add));
-    if (unions[i]!.length >= physical[i]!) removedFiles++;
-    else kept.push({ file: f, rows: unions[i]!, physical: physical[i]! });
-  });
+  const removes = touched.map((f) => removeOf(f.add));
+  // A file whose every row is now deleted is only removed.
+  const kept = touched.flatMap((file, i) => (unions[i]!.length < physical[i]! ? [{ file, rows: unions[i]!, physical: physical[i]! }] : []));
   const descriptors = await writeDeletionVectors(tableRoot, kept.map((k) => k.rows));
   const adds = kept.map(({ file, physical: n }, i): AddAction => ({
     ...file.add, dataChange: true, stats: wideBounds(file.add.stats, n), deletionVector: descriptors[i]!,
   }));
   return {
     removes, adds, dvFile: descriptors.length ? deletionVectorPath(tableRoot, descriptors[0]!) : undefined,
-    added: kept.filter((k) => !k.file.add.deletionVector).length, updated: kept.filter((k) => k.file.add.deletionVector).length, removedFiles,
+    added: kept.filter((k) => !k.file.add.deletionVector).length, updated: kept.filter((k) => k.file.add.deletionVector).length,
   };
 }
 
