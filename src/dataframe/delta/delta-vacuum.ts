@@ -103,8 +103,15 @@ export async function vacuumTable(rt: Runtime, root: string, retentionHours: num
 
 /** A commit holding only a commitInfo (Delta's VACUUM START / END history entries); it conflicts with nothing. */
 async function logVacuum(rt: Runtime, root: string, operation: string, parameters: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
-  const txn = await OptimisticTransaction.start(root, { cache: rt.executor.snapshots, parquetReader: new DuckDBParquetReader(), checkpointWriter: new DuckDBCheckpointWriter(rt.executor) });
-  await txn.commit([], { operation, operationParameters: parameters, operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])) });
+  // Checkpoints are decoded on a connection of the session's DuckDB (a reader without one would open, and here
+  // never close, a DuckDB of its own).
+  const conn = await rt.executor.connect();
+  try {
+    const txn = await OptimisticTransaction.start(root, { cache: rt.executor.snapshots, parquetReader: new DuckDBParquetReader(conn), checkpointWriter: new DuckDBCheckpointWriter(rt.executor) });
+    await txn.commit([], { operation, operationParameters: parameters, operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])) });
+  } finally {
+    conn.closeSync();
+  }
 }
 
 function conf(rt: Runtime, key: string, fallback: string): string {
