@@ -14,21 +14,16 @@
 // Checks that everything reading with deletions agrees, and that the no-DV reads agree.
 //
 //   tsx bench/delta-dv-read.bench.ts [--smoke]      (full: 10M rows in 100 files + 1M in 200 + 10M in 1; smoke: 20k in 10 + 2k in 20 + 20k in 1)
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { cpSync } from "node:fs";
 import path from "node:path";
-import { DuckDBInstance, LIST, DOUBLE, listValue, type DuckDBConnection } from "@duckdb/node-api";
+import { LIST, DOUBLE, listValue, type DuckDBConnection } from "@duckdb/node-api";
 import { readDeletionVector, Snapshot } from "../src/delta/index.js";
 import { DuckDBParquetReader } from "../src/engine/index.js";
-import { DeltaTable, F, Session, type DataFrame } from "../src/index.js";
+import { DeltaTable, F, type DataFrame } from "../src/index.js";
+import { openBenchEnv, rowsSql } from "./bench-env.js";
 import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
 
 const AGG_SQL = "count(*) AS n, sum(id) AS s, sum(qty) AS q, sum(length(note)) AS l";
-
-function rowsSql(from: number, to: number): string {
-  return `SELECT CAST(range AS BIGINT) AS id, CAST(range % 1000 AS INTEGER) AS qty, CAST((range % 997) / 10.0 AS DOUBLE) AS price, ` +
-    `repeat(chr(65 + CAST(range % 26 AS INTEGER)), 40) AS note FROM range(${from}, ${to})`;
-}
 
 const lit = (paths: readonly string[]): string => `[${paths.map((p) => `'${p.replaceAll("'", "''")}'`).join(", ")}]`;
 const show = (r: Record<string, unknown> | undefined): string => [r?.n, r?.s, r?.q, r?.l].map(String).join("/");
@@ -73,10 +68,7 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
   const n = opts.smoke ? 20_000 : 10_000_000;
   const files = opts.smoke ? 10 : 100;
   const reps = opts.smoke ? 1 : 5;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "weir-bench-dvread-"));
-  const spark = await Session.create({ threads: os.cpus().length });
-  const duck = await DuckDBInstance.create(":memory:", { threads: String(os.cpus().length) });
-  const conn = await duck.connect();
+  const { dir, spark, conn, close } = await openBenchEnv("dvread");
   const rows: string[][] = [];
   let ok = true;
   try {
@@ -139,10 +131,7 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
       rows.push([label, "DuckDB per-file NOT IN (Weir before)", secs(s("before")), ratio(s("before"), s("duckdb")), mark(withDeletes)]);
     }
   } finally {
-    conn.closeSync();
-    duck.closeSync();
-    await spark.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   const title = `Delta read with deletion vectors (every file has one): full read (count, sums of id, qty and length(note))`;
   const header = ["deletions", "reader", "s (median)", "vs DuckDB without deletions", "same result"];

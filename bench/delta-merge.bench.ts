@@ -7,11 +7,10 @@
 // engine ends with the same count and sums.
 //
 //   tsx bench/delta-merge.bench.ts [--smoke] [--reps 3]   (full: N = 10M, C = 100k, median of 3; smoke: N = 20k, C = 1k, once)
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { cpSync } from "node:fs";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { DeltaTable, F, Session } from "../src/index.js";
+import { DeltaTable, F } from "../src/index.js";
+import { openBenchEnv } from "./bench-env.js";
 import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
 
 const DAYS = 100;
@@ -42,10 +41,7 @@ export async function run(opts: { smoke: boolean; reps?: number }): Promise<Benc
   const reps = opts.reps ?? (opts.smoke ? 1 : 3);
   const n = opts.smoke ? 20_000 : 10_000_000;
   const c = opts.smoke ? 1_000 : 100_000;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "weir-bench-merge-"));
-  const spark = await Session.create({ threads: os.cpus().length });
-  const duck = await DuckDBInstance.create(":memory:");
-  const conn = await duck.connect();
+  const { dir, spark, conn, close } = await openBenchEnv("merge");
   const rows: string[][] = [];
   let ok = true;
   try {
@@ -72,9 +68,9 @@ export async function run(opts: { smoke: boolean; reps?: number }): Promise<Benc
       // Each repetition merges into fresh copies of the tables; engines interleave so background load spreads over all.
       for (let r = 0; r < reps; r++) {
         for (const x of merged) {
-          const dir = `${x.base}_run${r}`;
-          cpSync(x.base, dir, { recursive: true });
-          x.table = await DeltaTable.forPath(spark, dir);
+          const copy = `${x.base}_run${r}`;
+          cpSync(x.base, copy, { recursive: true });
+          x.table = await DeltaTable.forPath(spark, copy);
           const [s, m] = await timed(() => x.table!.alias("t").merge(changes.alias("s"), condition).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute());
           if (process.env.WEIR_BENCH_DEBUG) console.log(x.mode, m);
           x.secs.push(s);
@@ -101,16 +97,12 @@ export async function run(opts: { smoke: boolean; reps?: number }): Promise<Benc
       }
     }
   } finally {
-    conn.closeSync();
-    duck.closeSync();
-    await spark.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   const title = `Delta MERGE: ${c.toLocaleString("en")} changes (half updates, half inserts) into ${n.toLocaleString("en")} rows (median of ${reps})`;
   const header = ["table, Weir mode", "weir s", "duckdb MERGE s", "ratio", "files rewritten", "DVs written", "files w/ matched keys", "files scanned", "same result"];
   return { title, header, rows, ok, text: `${title}\n${formatTable(header, rows)}` };
 }
-
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf("--reps");

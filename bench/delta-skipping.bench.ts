@@ -10,18 +10,10 @@
 // Reports files scanned / total (from explain()) and seconds, and checks all three agree.
 //
 //   tsx bench/delta-skipping.bench.ts [--smoke]      (full: 10M rows in 200 files; smoke: 20k rows in 20 files)
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { col, F, Session } from "../src/index.js";
+import { col, F } from "../src/index.js";
+import { openBenchEnv, rowsSql } from "./bench-env.js";
 import { formatTable, median, ratio, secs, timed, type BenchTable } from "./report.js";
-
-/** Rows of one file: ids [from, to), a quantity and a 40-byte note so files have some width. */
-function rowsSql(from: number, to: number): string {
-  return `SELECT CAST(range AS BIGINT) AS id, CAST(range % 1000 AS INTEGER) AS qty, CAST((range % 997) / 10.0 AS DOUBLE) AS price, ` +
-    `repeat(chr(65 + CAST(range % 26 AS INTEGER)), 40) AS note FROM range(${from}, ${to})`;
-}
 
 /** Files scanned and total, parsed from explain()'s "== Scans ==" section. */
 function scanned(explain: string): { scanned: number; total: number } {
@@ -38,11 +30,8 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
   const n = opts.smoke ? 20_000 : 10_000_000;
   const files = opts.smoke ? 20 : 200;
   const reps = opts.smoke ? 1 : 5;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "weir-bench-skipping-"));
+  const { dir, spark, conn, close } = await openBenchEnv("skipping");
   const root = path.join(dir, "events");
-  const spark = await Session.create({ threads: os.cpus().length });
-  const duck = await DuckDBInstance.create(":memory:", { threads: String(os.cpus().length) });
-  const conn = await duck.connect();
   const rows: string[][] = [];
   let ok = true;
   try {
@@ -85,10 +74,7 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
     rows.push(["Weir, full scan (no filter)", `${fullInfo.scanned}/${fullInfo.total}`, secs(full.s), "1.00", "-"]);
     rows.push(["DuckDB read_parquet(all files) + filter", `${files}/${files} opened`, secs(duckdb.s), ratio(duckdb.s, full.s), mark]);
   } finally {
-    conn.closeSync();
-    duck.closeSync();
-    await spark.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   const title = `Delta data skipping: 0.1% id range of ${n.toLocaleString("en")} rows in ${files} files clustered by id`;
   const header = ["query", "files scanned", "s (median)", "vs full scan", "same result"];

@@ -8,14 +8,13 @@
 //
 //   tsx bench/incremental-load.bench.ts [--smoke]      (full: N = 10M, M = 1M; smoke: N = 2k, M = 200)
 // Needs Postgres (PGURL, default postgres://postgres@127.0.0.1:5432/test); without it the table says so.
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { DuckDBInstance } from "@duckdb/node-api";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { Session, col, incrementalLoad } from "../src/index.js";
+import { col, incrementalLoad } from "../src/index.js";
+import { openBenchEnv } from "./bench-env.js";
 import { formatTable, ratio, secs, timed, type BenchTable as ReportTable } from "./report.js";
 
 /** A printable result table (see report.ts), with the phase timings. */
@@ -56,10 +55,7 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
     const rows = [["(skipped: Postgres not running)", "", "", "", ""]];
     return { title, header, rows, ok: true, text: `${title}\n${formatTable(header, rows)}` };
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), "weir-bench-incremental-"));
-  const spark = await Session.create({ warehouse: path.join(dir, "wh"), threads: os.cpus().length });
-  const duck = await DuckDBInstance.create(":memory:");
-  const conn = await duck.connect();
+  const { dir, spark, conn, close } = await openBenchEnv("incremental");
   const rows: string[][] = [];
   let ok = true;
   let phaseMs: Readonly<Record<string, number>> | undefined;
@@ -109,11 +105,8 @@ export async function run(opts: { smoke: boolean }): Promise<BenchTable> {
     rows.push(row("weir DataFrame read.postgres → filter → write.parquet", dfSecs, ratio(dfSecs, handSecs)));
     rows.push(row("hand-built pg COPY → CSV → DuckDB → Parquet", handSecs, "1.00"));
   } finally {
-    conn.closeSync();
-    duck.closeSync();
-    await spark.close();
     await pgRun(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   const phases = phaseMs ? `\nincrementalLoad phases (ms): ${Object.entries(phaseMs).map(([k, v]) => `${k} ${v}`).join(", ")}` : "";
   return { title, header, rows, ok, ...(phaseMs ? { phaseMs } : {}), text: `${title}\n${formatTable(header, rows)}${phases}` };
