@@ -102,7 +102,7 @@ export async function mergeOnRead(executor: DuckDBExecutor, req: MergeOnReadRequ
     const positions = new Map<string, number[]>();
     for (const r of byFile) {
       const p = sortedNumbers(r.p);
-      const all = req.matchedOnly ? p : sortedNumbers([...p, ...sortedNumbers(r.q)]);
+      const all = req.matchedOnly ? p : sortedNumbers([...p, ...((r.q ?? []) as unknown[])]);
       if (!req.unambiguous && hasRepeats(all)) return { duplicate: true, counts: new Map(), positions: new Map(), written: [], scanTimeMs: Date.now() - started };
       if (p.length) positions.set(String(r.f), req.unambiguous ? p.filter((x, i) => i === 0 || x !== p[i - 1]) : p);
     }
