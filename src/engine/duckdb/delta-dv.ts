@@ -17,15 +17,15 @@ import {
 import type { DuckDBExecutor } from "./duckdb-executor.js";
 import { ParamCollector } from "./params.js";
 
-/** The actions marking rows deleted, the DV file written (to delete if the commit fails) and Spark's DV metrics. */
+/**
+ * The actions marking rows deleted — a remove per touched file, and an add with its new DV for each that keeps a
+ * row — and the DV file written (to delete if the commit fails). Spark's DV metrics: {@link removalCounts}.
+ */
 export interface DeletionVectorChanges {
   readonly removes: RemoveAction[];
   readonly adds: AddAction[];
   /** The new DV file, if one was written. */
   readonly dvFile: string | undefined;
-  /** Files that got a DV for the first time / whose DV was replaced (files losing every row are only removed). */
-  readonly added: number;
-  readonly updated: number;
 }
 
 /**
@@ -50,25 +50,24 @@ export async function markRowsDeleted(
   const adds = kept.map(({ file, physical: n }, i): AddAction => ({
     ...file.add, dataChange: true, stats: wideBounds(file.add.stats, n), deletionVector: descriptors[i]!,
   }));
-  return {
-    removes, adds, dvFile: descriptors.length ? deletionVectorPath(tableRoot, descriptors[0]!) : undefined,
-    added: kept.filter((k) => !k.file.add.deletionVector).length, updated: kept.filter((k) => k.file.add.deletionVector).length,
-  };
+  return { removes, adds, dvFile: descriptors.length ? deletionVectorPath(tableRoot, descriptors[0]!) : undefined };
 }
 
 /**
- * Spark's file and deletion-vector counts of a DML commit: a removed file that comes back with a (new) DV was
- * not really removed, and the DVs dropped are those of removed files minus the ones replaced.
+ * Spark's file and deletion-vector counts of a DML commit, from its actions: a removed file that comes back with
+ * a (new) DV was not really removed; its DV was added if the remove carried none, else updated; the DVs dropped
+ * are those of removed files minus the ones updated.
  *
  * @example `const { removed, dvAdded, dvUpdated, dvRemoved } = removalCounts(removes, dv); // removed: files gone for good`
  */
 export function removalCounts(
   removes: readonly RemoveAction[], dv: DeletionVectorChanges | undefined,
 ): { removed: RemoveAction[]; dvAdded: number; dvUpdated: number; dvRemoved: number } {
-  const kept = new Set(dv?.adds.map((a) => a.path) ?? []);
-  const dvUpdated = dv?.updated ?? 0;
+  const readded = new Set(dv?.adds.map((a) => a.path) ?? []);
+  const hadDv = new Set(removes.flatMap((r) => (r.deletionVector ? [r.path] : [])));
+  const dvUpdated = dv?.adds.filter((a) => hadDv.has(a.path)).length ?? 0;
   return {
-    removed: removes.filter((r) => !kept.has(r.path)), dvAdded: dv?.added ?? 0, dvUpdated,
+    removed: removes.filter((r) => !readded.has(r.path)), dvAdded: (dv?.adds.length ?? 0) - dvUpdated, dvUpdated,
     dvRemoved: removes.filter((r) => r.deletionVector).length - dvUpdated,
   };
 }

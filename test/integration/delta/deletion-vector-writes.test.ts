@@ -121,6 +121,8 @@ test("DELETE marks rows in deletion vectors: no data file written, the same rows
   const v2 = logLines(dv, 5);
   const removes2 = v2.filter((a) => a.remove).map((a) => a.remove as R);
   assert.ok(removes2.every((r) => r.deletionVector !== undefined), "the remove carries the DV it retires");
+  const m2 = (v2.find((a) => a.commitInfo)!.commitInfo as { operationMetrics: R }).operationMetrics;
+  assert.deepEqual([m2.numDeletionVectorsAdded, m2.numDeletionVectorsUpdated, m2.numDeletionVectorsRemoved, m2.numRemovedFiles], ["0", "4", "0", "0"], "each file's DV was replaced");
   const snap = await Snapshot.load(dv);
   const deleted = await Promise.all(snap.files.map((f) => readDeletionVector(dv, f.add.deletionVector!)));
   assert.equal(deleted.reduce((n, d) => n + d.length, 0), 1000 - (await read(dv)).length, "DV cardinalities add up to the deleted rows");
@@ -136,6 +138,8 @@ test("a DELETE removing every remaining row of a file removes the file; deleting
   const last = logLines(dv, 5);
   assert.equal(last.filter((a) => a.add).length, 0, "the second DELETE emptied the file: no DV add");
   assert.ok(last.filter((a) => a.remove).every((r) => (r.remove as R).deletionVector !== undefined));
+  const emptied = (last.find((a) => a.commitInfo)!.commitInfo as { operationMetrics: R }).operationMetrics;
+  assert.deepEqual([emptied.numDeletionVectorsAdded, emptied.numDeletionVectorsUpdated, emptied.numDeletionVectorsRemoved, emptied.numRemovedFiles], ["0", "0", "3", "3"], "the 3 files of ids 0..249 went with their DVs");
   await (await DeltaTable.forPath(spark, dv)).delete("day = 'd0'");
   const rows = await read(dv);
   assert.deepEqual(rows.map((r) => Number(r.id)).sort((a, b) => a - b), rowsFor(250, 750).filter((r) => r.day !== "d0").map((r) => Number(r.id)));
