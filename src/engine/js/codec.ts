@@ -150,6 +150,14 @@ export class Encoder {
           for (let i = 0; i < v.length; i++) this.value(v[i]);
           return;
         }
+        if (isPlainObject(v)) { // before the class checks: the common record shape pays one prototype lookup
+          const keys = Object.keys(v);
+          this.ensure(1);
+          this.buf[this.pos++] = 9;
+          this.varint(keys.length);
+          for (const k of keys) { this.string(k); this.value((v as Record<string, unknown>)[k]); }
+          return;
+        }
         if (v instanceof Date) { this.ensure(9); this.buf[this.pos++] = 11; this.pos = this.buf.writeDoubleLE(v.getTime(), this.pos); return; }
         if (v instanceof Uint8Array) {
           this.ensure(v.length + 10);
@@ -167,14 +175,6 @@ export class Encoder {
           this.varint(bytes.length);
           this.buf.set(bytes, this.pos);
           this.pos += bytes.length;
-          return;
-        }
-        if (isPlainObject(v)) {
-          const keys = Object.keys(v);
-          this.ensure(1);
-          this.buf[this.pos++] = 9;
-          this.varint(keys.length);
-          for (const k of keys) { this.string(k); this.value((v as Record<string, unknown>)[k]); }
           return;
         }
         if (v instanceof Map) {
