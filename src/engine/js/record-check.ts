@@ -79,7 +79,8 @@ function* children(v: object): Generator<[string, unknown]> {
 }
 
 /**
- * The first part of `v` the record codec cannot encode (codec.ts's value set), or undefined.
+ * The first part of `v` the record codec cannot encode (codec.ts's value set), or undefined. Arrays and plain
+ * objects — most of a record — are walked without allocating: a path segment is built only for the culprit.
  * @example `findUnencodable({ a: [1, () => 2] }) // { path: ".a[1]", what: "a function" }`
  */
 export function findUnencodable(v: unknown, ancestors = new Set<object>()): ValueProblem | undefined {
@@ -88,20 +89,32 @@ export function findUnencodable(v: unknown, ancestors = new Set<object>()): Valu
     case "function": case "symbol": return { path: "", what: describeValue(v) };
     default: break;
   }
-  if (v === null || v instanceof Date || v instanceof Uint8Array || isCodecTypedArray(v as object)) return undefined;
+  if (v === null) return undefined;
   const o = v as object;
-  if (!Array.isArray(o) && !(o instanceof Map) && !(o instanceof Set) && !isPlainObject(o)) return { path: "", what: describeValue(o) };
+  const array = Array.isArray(o);
+  const plain = !array && isPlainObject(o);
+  if (!array && !plain && !(o instanceof Map) && !(o instanceof Set)) {
+    return o instanceof Date || o instanceof Uint8Array || isCodecTypedArray(o) ? undefined : { path: "", what: describeValue(o) };
+  }
   if (ancestors.has(o)) return { path: "", what: CYCLE };
   ancestors.add(o);
   try {
-    for (const [seg, x] of children(o)) {
-      const p = findUnencodable(x, ancestors);
-      if (p) return { path: seg + p.path, what: p.what };
+    if (array) {
+      const a = o as readonly unknown[];
+      for (let i = 0; i < a.length; i++) { const p = findUnencodable(a[i], ancestors); if (p) return inside(`[${i}]`, p); }
+    } else if (plain) {
+      for (const k of Object.keys(o)) { const p = findUnencodable((o as Record<string, unknown>)[k], ancestors); if (p) return inside(keySegment(k), p); }
+    } else {
+      for (const [seg, x] of children(o)) { const p = findUnencodable(x, ancestors); if (p) return inside(seg, p); }
     }
     return undefined;
   } finally {
     ancestors.delete(o);
   }
+}
+
+function inside(segment: string, p: ValueProblem): ValueProblem {
+  return { path: segment + p.path, what: p.what };
 }
 
 /**
@@ -118,7 +131,7 @@ export function findUncloneable(v: unknown, seen = new Set<object>()): ValueProb
   }
   for (const [seg, x] of children(v)) {
     const p = findUncloneable(x, seen);
-    if (p) return { path: seg + p.path, what: p.what };
+    if (p) return inside(seg, p);
   }
   return container ? undefined : { path: "", what: describeValue(v) };
 }
