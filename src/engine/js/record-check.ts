@@ -44,7 +44,7 @@ export function isPlainObject(v: object): boolean {
 }
 
 /** "a function (f)", "a symbol (Symbol(s))", "an instance of WeakMap". @example `describeValue(new WeakMap()) // "an instance of WeakMap"` */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (typeof v === "function") return v.name ? `a function (${v.name})` : "a function";
   if (typeof v === "symbol") return `a symbol (${String(v)})`;
   if (typeof v !== "object" || v === null) return `a ${typeof v}`;
